@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Command line: `python build.py [build|check] [--content DIR] [--out DIR]`.
+
+Exit codes: 0 success, 1 content errors, 2 bad usage.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from chronicle import pipeline
+from chronicle.problems import ContentErrors, summary_line
+
+HERE = Path(__file__).resolve().parent
+
+COUNT_ORDER = ("sources", "events", "statements", "renderings", "figures", "people",
+               "organisations", "places", "tags", "discrepancies")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "check"),
+                        help="build the site (default), or only check the content")
+    parser.add_argument("--content", type=Path, default=HERE / "content", help="content folder (default: content/)")
+    parser.add_argument("--out", type=Path, default=HERE / "site", help="output folder (default: site/)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        if args.command == "check":
+            graph = pipeline.check(args.content)
+            counts = graph.counts()
+            print("ok: " + ", ".join(f"{counts[k]} {k}" for k in COUNT_ORDER))
+            return 0
+        result = pipeline.build(args.content, args.out)
+    except ContentErrors as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(summary_line(err.problems), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous site was left as it was", file=sys.stderr)
+        return 130
+    print(f"built {result.pages} files into {args.out} in {result.seconds:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Locating quotes in source texts, verbatim up to whitespace, quote and dash styles."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+# Only these differences are forgiven: typographic vs straight quotes and apostrophes,
+# dash styles, and runs of whitespace. Everything else must match exactly.
+_FOLD = str.maketrans({
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2033": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-",
+})
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Return `text` with quotes, dashes and whitespace folded, as the matcher compares it."""
+    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a quote sits in its source text: character offsets and lines (1-based, inclusive)."""
+
+    start: int
+    end: int
+    first_line: int
+    last_line: int
+
+
+@dataclass(frozen=True)
+class Miss:
+    """Why a quote was not located, with the closest passage to suggest."""
+
+    reason: str  # "not-found", "ambiguous", "occurrence"
+    count: int = 0
+    lines: tuple = ()
+    closest: str = ""
+    closest_line: int = 0
+    score: float = 0.0
+
+
+class SourceText:
+    """A source text prepared for matching: folded once, with a map back to the original offsets."""
+
+    def __init__(self, text: str):
+        self.text = text
+        folded = text.translate(_FOLD)
+        chars: list[str] = []
+        offsets: list[int] = []
+        in_space = True  # also strips leading whitespace
+        for i, ch in enumerate(folded):
+            if ch.isspace():
+                if not in_space:
+                    chars.append(" ")
+                    offsets.append(i)
+                in_space = True
+            else:
+                chars.append(ch)
+                offsets.append(i)
+                in_space = False
+        self.folded = "".join(chars)
+        self.offsets = offsets
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(self, offset: int) -> int:
+        """Return the 1-based line holding character `offset` of the original text."""
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def _span(self, at: int, length: int) -> Span:
+        start = self.offsets[at]
+        end = self.offsets[at + length - 1] + 1
+        return Span(start, end, self.line_of(start), self.line_of(end - 1))
+
+    def locate(self, quote: str, occurrence: int | None = None) -> Span | Miss:
+        """Return the Span of `quote`, or a Miss saying why it could not be placed."""
+        needle = normalise(quote)
+        found = []
+        at = self.folded.find(needle)
+        while at != -1 and needle:
+            found.append(at)
+            at = self.folded.find(needle, at + 1)
+        if not found:
+            return self._closest(needle)
+        lines = tuple(self.line_of(self.offsets[a]) for a in found)
+        if occurrence is None:
+            if len(found) > 1:
+                return Miss("ambiguous", len(found), lines)
+            occurrence = 1
+        if occurrence > len(found):
+            return Miss("occurrence", len(found), lines)
+        return self._span(found[occurrence - 1], len(needle))
+
+    def _closest(self, needle: str) -> Miss:
+        if not needle:
+            return Miss("not-found")
+        hit = fuzz.partial_ratio_alignment(needle, self.folded, processor=None)
+        if hit is None or hit.score == 0:
+            return Miss("not-found")
+        span = self._span(hit.dest_start, max(1, hit.dest_end - hit.dest_start))
+        start, end = span.start, span.end
+        while start > 0 and not self.text[start - 1].isspace():  # widen to whole words
+            start -= 1
+        while end < len(self.text) and not self.text[end].isspace():
+            end += 1
+        closest = self.text[start:end]
+        return Miss("not-found", closest=normalise(closest), closest_line=span.first_line,
+                    score=round(hit.score))

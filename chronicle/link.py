@@ -1,0 +1,170 @@
+"""Link: resolve every reference, locate every quote in its source, and build the content graph."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import dates
+from .cite import Miss, SourceText, Span
+from .load import Content, Entry, slug
+from .problems import Problem, did_you_mean
+
+# Which fields refer to which kinds. "speaker"/"claimant" may name a person or an organisation.
+REFERENCES = {
+    "events": {"people": ("people",), "organisations": ("organisations",), "places": ("places",),
+               "tags": ("tags",)},
+    "statements": {"speaker": ("people", "organisations"), "events": ("events",), "tags": ("tags",)},
+    "figures": {"claimant": ("people", "organisations"), "place": ("places",), "events": ("events",),
+                "tags": ("tags",)},
+    "discrepancies": {"figures": ("figures",), "statements": ("statements",), "events": ("events",)},
+}
+CITATION_FIELDS = {"events": "citations", "statements": "renderings", "figures": "citations",
+                   "discrepancies": "citations"}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A located citation: which record cites which passage of which source."""
+
+    kind: str
+    owner: str
+    index: int
+    source: str
+    text: str
+    span: Span
+
+
+@dataclass
+class Graph:
+    """The linked chronology: records by kind, dates parsed, quotes located, events in order."""
+
+    content: Content
+    texts: dict = field(default_factory=dict)  # source id -> SourceText
+    quotes: list = field(default_factory=list)  # every Quote, in content order
+    timeline: list = field(default_factory=list)  # event ids in date order
+    problems: list = field(default_factory=list)
+
+    @property
+    def entries(self) -> dict:
+        return self.content.entries
+
+    def when(self, entry: Entry) -> dates.When:
+        """Return the parsed date of an event, statement, figure or source."""
+        record = entry.record
+        return dates.parse(record.as_of if entry.kind == "figures" else record.date)
+
+    def counts(self) -> dict:
+        """Return how many records of each kind, and renderings, the chronology holds."""
+        counts = {kind: len(items) for kind, items in self.entries.items()}
+        counts["renderings"] = sum(len(e.record.renderings) for e in self.entries["statements"].values())
+        return counts
+
+
+def link(content: Content) -> Graph:
+    """Return the linked graph of `content`; its problems list every broken reference and quote."""
+    graph = Graph(content)
+    graph.texts = {sid: SourceText(text) for sid, text in content.texts.items()}
+    _check_shared_ids(graph)
+    lookup = {kind: _lookup(content.entries[kind]) for kind in content.entries}
+    for kind, fields in REFERENCES.items():
+        for entry in content.entries[kind].values():
+            for name, targets in fields.items():
+                _check_references(graph, entry, name, targets, lookup)
+    for kind, name in CITATION_FIELDS.items():
+        for entry in content.entries[kind].values():
+            for i, citation in enumerate(getattr(entry.record, name)):
+                _locate(graph, entry, name, i, citation, lookup["sources"])
+    graph.timeline = sorted(content.entries["events"],
+                            key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
+    return graph
+
+
+def _check_shared_ids(graph: Graph) -> None:
+    people, orgs = graph.entries["people"], graph.entries["organisations"]
+    for both in sorted(set(people) & set(orgs)):
+        graph.problems.append(Problem(orgs[both].path, 0, f"id '{both}' is both a person and an organisation",
+                                      f"speakers and claimants may be either, so rename one (also {people[both].path})"))
+
+
+def _lookup(entries: dict) -> dict:
+    """Return every id, name and alias (as an id-like key) of a kind, mapped to its id, for did-you-mean."""
+    keys = {}
+    for rid, entry in entries.items():
+        names = [getattr(entry.record, "name", None), *getattr(entry.record, "aliases", [])]
+        for name in names:
+            if name:
+                keys.setdefault(slug(name), rid)
+        keys[rid] = rid
+    return keys
+
+
+def _check_references(graph, entry, name, targets, lookup) -> None:
+    value = getattr(entry.record, name)
+    items = [(value, (name,))] if isinstance(value, str) else [(v, (name, i)) for i, v in enumerate(value or [])]
+    seen = set()
+    for ref, path in items:
+        if ref is None:
+            continue
+        if ref in seen:
+            graph.problems.append(Problem(entry.path, entry.line(*path), f"'{ref}' is listed twice in {name}",
+                                          "remove the repeated id"))
+        seen.add(ref)
+        if any(ref in graph.entries[t] for t in targets):
+            continue
+        keys = {}
+        for target in targets:
+            keys.update(lookup[target])
+        what = " or ".join(t[:-1] if t != "people" else "person" for t in targets)
+        graph.problems.append(Problem(entry.path, entry.line(*path), f"unknown {what} '{ref}' in {name}",
+                                      _suggest(ref, keys, targets)))
+
+
+def _suggest(ref: str, keys: dict, targets) -> str:
+    close = did_you_mean(ref, keys)
+    if close:
+        # Map matched names and aliases back to ids: "did you mean 'volodymyr-zelensky'?"
+        import re
+        ids = sorted({keys[k] for k in re.findall(r"'([^']+)'", close)})
+        return "did you mean " + " or ".join(f"'{i}'" for i in ids) + "?"
+    return f"add content/{targets[0]}/{ref}.yaml, or use an existing id"
+
+
+def _locate(graph, entry, name, index, citation, source_keys) -> None:
+    line = entry.line(name, index, "quote")
+    if citation.source not in graph.entries["sources"]:
+        graph.problems.append(Problem(entry.path, entry.line(name, index, "source"),
+                                      f"unknown source '{citation.source}'",
+                                      _suggest(citation.source, source_keys, ("sources",))))
+        return
+    text = graph.texts.get(citation.source)
+    if text is None:
+        return  # the source's own problem (missing or changed text) is reported already
+    found = text.locate(citation.quote, citation.occurrence)
+    if isinstance(found, Miss):
+        graph.problems.append(_miss_problem(entry.path, line, citation, found))
+        return
+    source = graph.entries["sources"][citation.source]
+    for chrome in source.record.chrome:
+        first, last = chrome.span
+        if found.first_line <= last and found.last_line >= first:
+            graph.problems.append(Problem(
+                entry.path, line,
+                f"quote falls in page chrome of source '{citation.source}' (lines {chrome.lines}: {chrome.label}), "
+                "not in the article",
+                "cite the article itself; chrome is not evidence"))
+            return
+    graph.quotes.append(Quote(entry.kind, entry.id, index, citation.source, citation.quote, found))
+
+
+def _miss_problem(path, line, citation, miss: Miss) -> Problem:
+    short = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
+    if miss.reason == "ambiguous":
+        where = ", ".join(str(n) for n in miss.lines)
+        return Problem(path, line, f"quote occurs {miss.count} times in source '{citation.source}' (lines {where})",
+                       "lengthen the quote so it is unique, or add 'occurrence: N' to pick one")
+    if miss.reason == "occurrence":
+        return Problem(path, line, f"occurrence {citation.occurrence} asked, but the quote occurs "
+                                   f"{miss.count} time(s) in source '{citation.source}'",
+                       "lower occurrence, or remove it")
+    hint = (f"closest passage, line {miss.closest_line} ({miss.score:.0f}% similar): \"{miss.closest}\""
+            if miss.closest else "copy the passage from the source text exactly")
+    return Problem(path, line, f"quote not found in source '{citation.source}': \"{short}\"", hint)

@@ -1,0 +1,328 @@
+"""Load and validate: content files in, typed records and problems out. Nothing is written."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import schema
+from .problems import Problem, did_you_mean
+from .read import Document, decode, parse_yaml, split_front_matter
+
+CONFIG_FILE = "chronology.yaml"
+IGNORED = re.compile(r"^\.|~$|\.swp$|\.tmp$")  # editor and system droppings
+
+
+@dataclass
+class Entry:
+    """One loaded record: its id, file, typed fields, line map and (for events) Markdown body."""
+
+    kind: str
+    id: str
+    path: str
+    record: BaseModel
+    doc: Document
+    body: str = ""
+    body_line: int = 1
+
+    def line(self, *key_path) -> int:
+        """Return the file line of a field, e.g. entry.line('citations', 0, 'quote')."""
+        return self.doc.line_of(key_path)
+
+
+@dataclass
+class Content:
+    """Everything under content/, loaded and schema-checked, not yet linked."""
+
+    root: Path
+    chronology: schema.Chronology | None = None
+    entries: dict = field(default_factory=lambda: {kind: {} for kind in schema.KINDS})
+    texts: dict = field(default_factory=dict)  # source id -> article text
+    problems: list = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """Return `path` as the user should read it: relative to the working folder if inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def load(root: Path) -> Content:
+    """Return the content under `root` with every problem found while reading and checking it."""
+    root = Path(root)
+    content = Content(root=root)
+    if not root.is_dir():
+        content.problems.append(Problem(display_path(root), 0, "content folder not found",
+                                        "pass --content DIR, or run from the project folder"))
+        return content
+    _check_top_level(root, content)
+    config = root / CONFIG_FILE
+    if config.is_file():
+        entry = _load_yaml_record(config, "chronology", "chronology", schema.Chronology, content, root)
+        content.chronology = entry.record if entry else None
+    else:
+        content.problems.append(Problem(display_path(config), 0, "missing chronology settings",
+                                        "create it with title, description and language"))
+    for kind, (model, suffix) in schema.KINDS.items():
+        folder = root / kind
+        if folder.is_dir():
+            _load_kind(folder, kind, model, suffix, content, root)
+    return content
+
+
+def _check_top_level(root: Path, content: Content) -> None:
+    allowed = set(schema.KINDS) | {CONFIG_FILE}
+    for item in sorted(root.iterdir()):
+        if IGNORED.search(item.name) or item.name in allowed:
+            continue
+        hint = did_you_mean(item.name, allowed) or "content/ holds " + ", ".join(sorted(allowed))
+        content.problems.append(Problem(display_path(item), 0, f"unexpected {'folder' if item.is_dir() else 'file'} '{item.name}'", hint))
+
+
+def _files(folder: Path, root: Path, content: Content):
+    """Yield the files under `folder`, refusing symlinks that lead outside the content folder."""
+    real_root = root.resolve()
+    for path in sorted(folder.rglob("*")):
+        if any(IGNORED.search(part) for part in path.relative_to(folder).parts):
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(real_root):
+            content.problems.append(Problem(display_path(path), 0, "symbolic link leads outside the content folder",
+                                            "copy the file into content/ instead"))
+            continue
+        if path.is_file():
+            yield path
+
+
+def _load_kind(folder: Path, kind: str, model, suffix: str, content: Content, root: Path) -> None:
+    texts_wanted = {}
+    for path in _files(folder, root, content):
+        if kind == "sources" and path.suffix == ".txt":
+            texts_wanted[path.name] = path
+            continue
+        if path.suffix != suffix:
+            content.problems.append(Problem(
+                display_path(path), 0, f"unexpected file in {kind}/",
+                f"{kind} are {suffix} files" + (" (article texts are .txt files)" if kind == "sources" else "")))
+            continue
+        record_id = path.stem
+        if not schema.ID_RE.match(record_id):
+            content.problems.append(Problem(
+                display_path(path), 0, f"file name '{path.name}' is not a valid id",
+                f"ids are lowercase letters and digits joined by hyphens: rename it '{slug(record_id)}{suffix}'"))
+            continue
+        if record_id in content.entries[kind]:
+            first = content.entries[kind][record_id].path
+            content.problems.append(Problem(display_path(path), 0, f"duplicate {kind[:-1]} id '{record_id}' (also {first})",
+                                            "ids are file names and must be unique within a kind: rename one"))
+            continue
+        if suffix == ".md":
+            entry = _load_markdown_record(path, kind, record_id, model, content, root)
+        else:
+            entry = _load_yaml_record(path, kind, record_id, model, content, root)
+        if entry:
+            content.entries[kind][record_id] = entry
+    if kind == "sources":
+        _load_texts(content, texts_wanted)
+
+
+def _load_texts(content: Content, texts: dict) -> None:
+    used = set()
+    for source_id, entry in sorted(content.entries["sources"].items()):
+        name = entry.record.text
+        used.add(name)
+        line = entry.line("text")
+        if "/" in name or "\\" in name or name not in texts:
+            hint = did_you_mean(name, texts) or "the text file must sit in the same folder as this file"
+            content.problems.append(Problem(entry.path, line, f"text file '{name}' not found", hint))
+            continue
+        data = texts[name].read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != entry.record.sha256:
+            content.problems.append(Problem(
+                entry.path, entry.line("sha256"),
+                f"'{name}' has changed: its SHA-256 is {digest}, not the recorded one",
+                "source texts are evidence and must stay byte for byte as published; restore the "
+                "original, or if this is a deliberate new version, record the new sha256"))
+            continue
+        text, problems = decode(data, display_path(texts[name]))
+        content.problems += problems
+        if text is not None:
+            content.texts[source_id] = text
+            _check_chrome_lines(entry, text, content)
+    for name, path in sorted(texts.items()):
+        if name not in used:
+            content.problems.append(Problem(display_path(path), 0, "source text has no metadata file",
+                                            f"describe it in a .yaml file beside it with text: {name}"))
+
+
+def _check_chrome_lines(entry: Entry, text: str, content: Content) -> None:
+    count = text.count("\n") + 1
+    for i, chrome in enumerate(entry.record.chrome):
+        first, last = chrome.span
+        if last > count:
+            content.problems.append(Problem(entry.path, entry.line("chrome", i, "lines"),
+                                            f"chrome lines '{chrome.lines}' go past the end of the text ({count} lines)"))
+
+
+def _read(path: Path, content: Content) -> str | None:
+    text, problems = decode(path.read_bytes(), display_path(path))
+    content.problems += problems
+    return text
+
+
+def _load_yaml_record(path, kind, record_id, model, content, root) -> Entry | None:
+    text = _read(path, content)
+    if text is None:
+        return None
+    shown = display_path(path)
+    doc, problems = parse_yaml(text, shown)
+    content.problems += problems
+    if doc is None:
+        return None
+    return _validate(doc, kind, record_id, model, shown, content)
+
+
+def _load_markdown_record(path, kind, record_id, model, content, root) -> Entry | None:
+    text = _read(path, content)
+    if text is None:
+        return None
+    shown = display_path(path)
+    front, front_line, body, body_line, problems = split_front_matter(text, shown)
+    content.problems += problems
+    if front is None:
+        return None
+    doc, problems = parse_yaml(front, shown, front_line)
+    content.problems += problems
+    if doc is None:
+        return None
+    entry = _validate(doc, kind, record_id, model, shown, content)
+    if entry is None:
+        return None
+    entry.body, entry.body_line = body.strip("\n"), body_line
+    if not body.strip():
+        content.problems.append(Problem(shown, body_line, f"{kind[:-1]} has no summary",
+                                        "write a neutral summary in your own words below the front matter"))
+    return entry
+
+
+def _validate(doc: Document, kind, record_id, model, shown, content) -> Entry | None:
+    if not isinstance(doc.data, dict):
+        content.problems.append(Problem(shown, 1, "expected a mapping of fields (name: value)",
+                                        "fields: " + ", ".join(model.model_fields)))
+        return None
+    try:
+        record = model.model_validate(doc.data)
+    except ValidationError as err:
+        content.problems += schema_problems(err, model, doc, shown)
+        return None
+    return Entry(kind, record_id, shown, record, doc)
+
+
+# ---------------------------------------------------------------- pydantic errors -> messages
+
+def schema_problems(err: ValidationError, model, doc: Document, path: str) -> list[Problem]:
+    """Return one clear Problem per pydantic error, located through the YAML line map."""
+    problems = []
+    for error in err.errors(include_url=False):
+        loc = tuple(error["loc"])
+        problems.append(Problem(path, doc.line_of(loc), *_explain(error, loc, model, doc)))
+    return problems
+
+
+def _dotted(loc) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _explain(error, loc, model, doc) -> tuple[str, str]:
+    kind = error["type"]
+    name = _dotted(loc)
+    parent = _model_at(model, loc[:-1])
+    if kind == "missing":
+        info = parent.model_fields.get(loc[-1]) if parent else None
+        return f"missing required field '{loc[-1]}'", (info.description or "") if info else ""
+    if kind == "extra_forbidden":
+        fields = list(parent.model_fields) if parent else []
+        hint = did_you_mean(str(loc[-1]), fields) or "allowed fields: " + ", ".join(fields)
+        return f"unknown field '{loc[-1]}'", hint
+    given = error.get("input")
+    raw = doc.raw.get(loc)
+    if kind == "string_type":
+        if isinstance(given, bool) or given is None or isinstance(given, (int, float)):
+            shown = ("true" if given is True else "false" if given is False
+                     else "empty (null)" if given is None else "a number")
+            return (f"'{name}' should be text, but YAML read {raw!r} as {shown}",
+                    f"put it in quotes: {loc[-1] if isinstance(loc[-1], str) else '-'} \"{raw}\"")
+        return f"'{name}' should be text, not {_type_name(given)}", ""
+    if kind == "list_type":
+        return f"'{name}' should be a list, not {_type_name(given)}", "write it as [a, b] or as lines starting with '- '"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"'{name}' should be a mapping of fields, not {_type_name(given)}", ""
+    if kind == "string_pattern_mismatch":
+        if loc and loc[-1] == "sha256":
+            return f"'{name}' should be 64 lowercase hex digits", "compute it with: sha256sum FILE"
+        if loc and loc[-1] == "url":
+            return f"'{name}' {given!r} is not an http(s) URL", "only http:// and https:// links are allowed"
+        return (f"'{name}' {given!r} is not an id",
+                f"ids are lowercase letters and digits joined by hyphens, e.g. '{slug(str(given))}'")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        hint = did_you_mean(str(given), re.findall(r"'([^']+)'", expected)) or f"expected {expected}"
+        return f"'{name}' has the value {given!r}, which is not allowed", hint
+    if kind in ("int_type", "int_parsing"):
+        return f"'{name}' should be a whole number, not {given!r}", "write digits only, e.g. 1000 (no commas)"
+    if kind == "too_short":
+        return f"'{name}' needs at least {error.get('ctx', {}).get('min_length', 1)} item(s)", _too_short_hint(loc)
+    message = error["msg"].removeprefix("Value error, ")
+    return (f"'{name}': {message}" if name else message), ""
+
+
+def _too_short_hint(loc) -> str:
+    if loc and loc[-1] in ("citations", "renderings"):
+        return "every claim needs a citation: add '- source: ID' and 'quote: ...' from that source"
+    return ""
+
+
+def _type_name(value) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _model_at(model, loc):
+    """Return the model class that holds the field at `loc`, or None."""
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if current else None
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return current
+
+
+def _inner_model(annotation):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def slug(text: str) -> str:
+    """Return `text` as an id: lowercase ASCII words joined by hyphens."""
+    import unicodedata
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "name"

@@ -1,0 +1,45 @@
+"""Content problems: where, what, and how to fix it."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located at file:line."""
+
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class ContentErrors(Exception):
+    """Raised when content has problems; carries all of them, sorted."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__(f"{len(self.problems)} content problem(s)")
+
+
+def did_you_mean(word: str, choices, *, label: str = "") -> str:
+    """Return a 'did you mean ...?' hint for the closest choices, or ''."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    names = " or ".join(f"'{c}'" for c in close)
+    return f"did you mean {label}{names}?"
+
+
+def summary_line(problems: list[Problem]) -> str:
+    """Return the one-line count of problems and files."""
+    files = len({p.path for p in problems})
+    noun = "problem" if len(problems) == 1 else "problems"
+    fnoun = "file" if files == 1 else "files"
+    return f"{len(problems)} {noun} in {files} {fnoun}; nothing was written."

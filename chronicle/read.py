@@ -1,0 +1,123 @@
+"""Reading content files: UTF-8 text, YAML with line numbers, Markdown front matter."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from .problems import Problem
+
+try:  # libyaml is several times faster; the pure-Python loader is the fallback.
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - wheels ship libyaml
+    _Loader = yaml.SafeLoader
+
+_constructor = yaml.constructor.SafeConstructor()
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+Path_ = tuple  # a key path into the data, e.g. ("citations", 0, "quote")
+
+
+@dataclass
+class Document:
+    """Parsed YAML data plus the line of every key path and the raw text of every scalar."""
+
+    data: object
+    lines: dict = field(default_factory=dict)
+    raw: dict = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int:
+        """Return the line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Return the text of a UTF-8 file, or a problem naming the line of the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        return None, [
+            Problem(path, line, f"file is not valid UTF-8 (byte 0x{data[err.start]:02x})",
+                    "save it as UTF-8")
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, []
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Document | None, list[Problem]]:
+    """Return the YAML document in `text` with line numbers; duplicate keys are problems.
+
+    `first_line` is the file line where `text` starts (front matter starts after `---`).
+    """
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = first_line + (mark.line if mark else 0)
+        what = err.problem or err.context or "invalid YAML"
+        return None, [Problem(path, line, f"invalid YAML: {what}",
+                              "check indentation, colons and quotes on this line")]
+    except yaml.YAMLError as err:
+        return None, [Problem(path, first_line, f"invalid YAML: {err}")]
+    doc = Document(data=None)
+    problems: list[Problem] = []
+    if node is None:
+        doc.data = None
+        return doc, problems
+    doc.data = _build(node, (), doc, problems, path, first_line)
+    return doc, problems
+
+
+def _build(node, key_path, doc, problems, path, first_line):
+    line = first_line + node.start_mark.line
+    doc.lines[key_path] = line
+    if isinstance(node, yaml.MappingNode):
+        result: dict = {}
+        seen: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(path, first_line + key_node.start_mark.line,
+                                        "a key must be a plain name, not a list or mapping"))
+                continue
+            key = key_node.value  # raw text: `no:` stays the key "no"
+            key_line = first_line + key_node.start_mark.line
+            if key in seen:
+                problems.append(Problem(
+                    path, key_line, f"duplicate key '{key}' (first at line {seen[key]})",
+                    "YAML would silently keep only the last one; remove or merge one of them"))
+                continue
+            seen[key] = key_line
+            result[key] = _build(value_node, key_path + (key,), doc, problems, path, first_line)
+            doc.lines[key_path + (key,)] = key_line
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, key_path + (i,), doc, problems, path, first_line)
+                for i, item in enumerate(node.value)]
+    doc.raw[key_path] = node.value
+    if node.tag == _TIMESTAMP:
+        return node.value  # dates stay text: EDTF is parsed later, and `2024-12-14` is valid EDTF
+    if node.tag == _STR:
+        return node.value
+    return _constructor.construct_object(node, deep=True)
+
+
+def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int, list[Problem]]:
+    """Return (front matter, its first line, body, body's first line, problems) of a Markdown file."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").strip() != "---":
+        return None, 1, text, 1, [Problem(
+            path, 1, "missing front matter",
+            "start the file with a line '---', the YAML fields, then another '---'")]
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n").strip() in ("---", "..."):
+            front = "".join(lines[1:i])
+            body = "".join(lines[i + 1:])
+            return front, 2, body, i + 2, []
+    return None, 1, text, 1, [Problem(
+        path, 1, "front matter is not closed", "end the YAML fields with a line '---'")]
