@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from . import dates
 from .cite import Miss, SourceText, Span
 from .load import Content, Entry, slug
+from .schema import Citation
 from .problems import Problem, did_you_mean
 
 # Which fields refer to which kinds. "speaker"/"claimant" may name a person or an organisation.
@@ -69,6 +70,10 @@ def link(content: Content) -> Graph:
         for entry in content.entries[kind].values():
             for name, targets in fields.items():
                 _check_references(graph, entry, name, targets, lookup)
+    for entry in content.entries["sources"].values():
+        for i, exception in enumerate(entry.record.quote_exceptions):
+            citation = Citation(source=entry.id, quote=exception.quote)
+            _locate(graph, entry, "quote_exceptions", i, citation, lookup["sources"])
     for kind, name in CITATION_FIELDS.items():
         for entry in content.entries[kind].values():
             for i, citation in enumerate(getattr(entry.record, name)):

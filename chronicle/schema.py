@@ -66,6 +66,13 @@ class ChromeLines(Record):
         return int(first), int(last or first)
 
 
+class QuoteException(Record):
+    """Words in quotation marks in the article that deliberately have no statement rendering."""
+
+    quote: Text = Field(description="the quoted words, verbatim, without the quotation marks")
+    reason: Text = Field(description="why no statement renders it (e.g. a title, a scare quote)")
+
+
 class Source(Record):
     """A news article: metadata beside its verbatim text file."""
 
@@ -85,6 +92,8 @@ class Source(Record):
     translation_note: Optional[Text] = Field(None, description="if the text is a translation: from what, by whom")
     chrome: list[ChromeLines] = Field(default_factory=list, description="page chrome: lines not part of the article")
     note: Optional[Text] = Field(None, description="anything else a reader should know about this source")
+    quote_exceptions: list[QuoteException] = Field(
+        default_factory=list, description="quoted words in the article deliberately not made statements, and why")
 
     @model_validator(mode="after")
     def _notes(self):
