@@ -113,8 +113,8 @@ def _check_references(graph, entry, name, targets, lookup) -> None:
             graph.problems.append(Problem(entry.path, entry.line(*path), f"'{ref}' is listed twice in {name}",
                                           "remove the repeated id"))
         seen.add(ref)
-        if any(ref in graph.entries[t] for t in targets):
-            continue
+        if any(ref in graph.entries[t] or ref in graph.content.broken[t] for t in targets):
+            continue  # a broken target reports its own problem
         keys = {}
         for target in targets:
             keys.update(lookup[target])
@@ -135,6 +135,8 @@ def _suggest(ref: str, keys: dict, targets) -> str:
 
 def _locate(graph, entry, name, index, citation, source_keys) -> None:
     line = entry.line(name, index, "quote")
+    if citation.source in graph.content.broken["sources"]:
+        return  # the source's own problem is reported already
     if citation.source not in graph.entries["sources"]:
         graph.problems.append(Problem(entry.path, entry.line(name, index, "source"),
                                       f"unknown source '{citation.source}'",

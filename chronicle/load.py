@@ -43,6 +43,9 @@ class Content:
     chronology: schema.Chronology | None = None
     entries: dict = field(default_factory=lambda: {kind: {} for kind in schema.KINDS})
     texts: dict = field(default_factory=dict)  # source id -> article text
+    broken: dict = field(default_factory=lambda: {kind: set() for kind in schema.KINDS})
+    """Ids whose files exist but failed to load: references to them are not reported again."""
+    claimed_texts: set = field(default_factory=set)  # text files named by broken source files
     problems: list = field(default_factory=list)
 
 
@@ -129,6 +132,8 @@ def _load_kind(folder: Path, kind: str, model, suffix: str, content: Content, ro
             entry = _load_yaml_record(path, kind, record_id, model, content, root)
         if entry:
             content.entries[kind][record_id] = entry
+        else:
+            content.broken[kind].add(record_id)
     if kind == "sources":
         _load_texts(content, texts_wanted)
 
@@ -158,7 +163,7 @@ def _load_texts(content: Content, texts: dict) -> None:
             content.texts[source_id] = text
             _check_chrome_lines(entry, text, content)
     for name, path in sorted(texts.items()):
-        if name not in used:
+        if name not in used and name not in content.claimed_texts:
             content.problems.append(Problem(display_path(path), 0, "source text has no metadata file",
                                             f"describe it in a .yaml file beside it with text: {name}"))
 
@@ -222,6 +227,8 @@ def _validate(doc: Document, kind, record_id, model, shown, content) -> Entry | 
         record = model.model_validate(doc.data)
     except ValidationError as err:
         content.problems += schema_problems(err, model, doc, shown)
+        if kind == "sources" and isinstance(doc.data.get("text"), str):
+            content.claimed_texts.add(doc.data["text"])
         return None
     return Entry(kind, record_id, shown, record, doc)
 

@@ -1,0 +1,63 @@
+"""The command line as a user runs it: exit codes, output, and what it writes."""
+from conftest import EVENT_TITLE_LINE, run_build
+
+
+def test_check_prints_counts_and_writes_nothing(make_content, tmp_path):
+    root = make_content()
+    result = run_build("check", "--content", root, "--out", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ("ok: 1 sources, 1 events, 0 statements, 0 renderings, 0 figures, 1 people, "
+                             "1 organisations, 1 places, 1 tags, 0 discrepancies\n")
+    assert not (tmp_path / "site").exists()
+
+
+def test_errors_exit_1_without_traceback(make_content, tmp_path):
+    root = make_content({"tags/casualties.yaml": "name: Casualties\n"})
+    result = run_build("check", "--content", root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "casualties.yaml:1: missing required field 'description'" in result.stderr
+    assert result.stderr.strip().endswith("1 problem in 1 file; nothing was written.")
+
+
+def test_bad_usage_exits_2(tmp_path):
+    assert run_build("publish").returncode == 2
+    assert run_build("--no-such-option").returncode == 2
+
+
+def test_build_writes_the_event_index(make_content, tmp_path):
+    out = tmp_path / "site"
+    result = run_build("--content", make_content(), "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"built 1 files into {out} in ")
+    html = (out / "index.html").read_text()
+    assert "Losses near Plekhovo" in html
+    assert '<time datetime="2024-12-14">14 December 2024</time>' in html
+
+
+def test_failed_build_leaves_previous_site_untouched(make_content, tmp_path):
+    out = tmp_path / "site"
+    root = make_content()
+    assert run_build("--content", root, "--out", out).returncode == 0
+    before = (out / "index.html").read_bytes()
+    (root / "events" / "losses.md").write_text((root / "events" / "losses.md").read_text()
+                                                .replace(EVENT_TITLE_LINE, "title: no"))
+    assert run_build("--content", root, "--out", out).returncode == 1
+    assert (out / "index.html").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no temporary leftovers
+
+
+def test_two_builds_are_identical(make_content, tmp_path):
+    root = make_content()
+    run_build("--content", root, "--out", tmp_path / "a")
+    run_build("--content", root, "--out", tmp_path / "b")
+    assert (tmp_path / "a" / "index.html").read_bytes() == (tmp_path / "b" / "index.html").read_bytes()
+
+
+def test_content_is_escaped(make_content, tmp_path):
+    root = make_content()
+    event = root / "events" / "losses.md"
+    event.write_text(event.read_text().replace(EVENT_TITLE_LINE, "title: <script>alert(1)</script>"))
+    assert run_build("--content", root, "--out", tmp_path / "site").returncode == 0
+    html = (tmp_path / "site" / "index.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -1,0 +1,249 @@
+"""Each kind of content error gives its exact message, with file:line and a hint."""
+from __future__ import annotations
+
+from conftest import SOURCE_TEXT, base_files, problems_of, sha
+
+EVENT = base_files()["events/losses.md"]
+
+
+def event_with(old: str, new: str) -> dict:
+    assert old in EVENT
+    return {"events/losses.md": EVENT.replace(old, new)}
+
+
+def test_base_content_is_valid(make_content):
+    assert problems_of(make_content()) == []
+
+
+def test_unknown_id_suggests_the_closest(make_content):
+    root = make_content(event_with("places: [plekhovo]", "people: [john-kirbi]\nplaces: [plekhovo]"))
+    assert problems_of(root) == [
+        "content/events/losses.md:4: unknown person 'john-kirbi' in people (did you mean 'john-kirby'?)"
+    ]
+
+
+def test_unknown_id_suggests_through_aliases(make_content):
+    root = make_content(event_with("places: [plekhovo]", "people: [kirby]\nplaces: [plekhovo]"))
+    assert problems_of(root) == [
+        "content/events/losses.md:4: unknown person 'kirby' in people (did you mean 'john-kirby'?)"
+    ]
+
+
+def test_unknown_tag_without_close_match(make_content):
+    root = make_content(event_with("tags: [casualties]", "tags: [zzz]"))
+    assert problems_of(root) == [
+        "content/events/losses.md:5: unknown tag 'zzz' in tags "
+        "(add content/tags/zzz.yaml, or use an existing id)"
+    ]
+
+
+def test_duplicate_yaml_key(make_content):
+    root = make_content(event_with("title: Losses near Plekhovo\n",
+                                   "title: Losses near Plekhovo\ntitle: Again\n"))
+    assert problems_of(root) == [
+        "content/events/losses.md:4: duplicate key 'title' (first at line 3) "
+        "(YAML would silently keep only the last one; remove or merge one of them)"
+    ]
+
+
+def test_unquoted_no_where_text_is_expected(make_content):
+    root = make_content(event_with("title: Losses near Plekhovo", "title: no"))
+    assert problems_of(root) == [
+        "content/events/losses.md:3: 'title' should be text, but YAML read 'no' as false "
+        "(put it in quotes: title \"no\")"
+    ]
+
+
+def test_missing_field(make_content):
+    root = make_content(event_with("title: Losses near Plekhovo\n", ""))
+    assert problems_of(root) == [
+        "content/events/losses.md:2: missing required field 'title' (a short neutral title)"
+    ]
+
+
+def test_unknown_field_suggests_the_closest(make_content):
+    root = make_content(event_with("places:", "place:"))
+    assert problems_of(root) == [
+        "content/events/losses.md:4: unknown field 'place' (did you mean 'places'?)"
+    ]
+
+
+def test_malformed_edtf(make_content):
+    root = make_content(event_with("date: 2024-12-14", "date: 2024-14-12"))
+    [problem] = problems_of(root)
+    assert problem.startswith("content/events/losses.md:2: 'date': '2024-14-12' is not a valid EDTF date; "
+                              "use for example 2024-12-14")
+
+
+def test_not_utf8(make_content):
+    root = make_content({"events/losses.md": EVENT.replace("A summary.", "Caf\xe9").encode("latin-1")})
+    assert problems_of(root) == [
+        "content/events/losses.md:10: file is not valid UTF-8 (byte 0xe9) (save it as UTF-8)"
+    ]
+
+
+def test_changed_source_text(make_content):
+    root = make_content({"sources/art.txt": SOURCE_TEXT.replace("30", "40")})
+    [problem] = problems_of(root)
+    assert problem.startswith("content/sources/art.yaml:2: 'art.txt' has changed: its SHA-256 is ")
+    assert "restore the original" in problem
+
+
+def test_event_without_citation(make_content):
+    root = make_content(event_with("citations:\n  - source: art\n    quote: killed near Plekhovo\n",
+                                   "citations: []\n"))
+    assert problems_of(root) == [
+        "content/events/losses.md:6: 'citations' needs at least 1 item(s) (every claim needs a citation: "
+        "add '- source: ID' and 'quote: ...' from that source)"
+    ]
+
+
+def test_event_without_summary(make_content):
+    root = make_content(event_with("A summary.\n", ""))
+    assert problems_of(root) == [
+        "content/events/losses.md:10: event has no summary "
+        "(write a neutral summary in your own words below the front matter)"
+    ]
+
+
+def test_quote_not_found_shows_closest_passage(make_content):
+    root = make_content(event_with("killed near Plekhovo", "killed close to Plekhovo"))
+    assert problems_of(root) == [
+        "content/events/losses.md:8: quote not found in source 'art': \"killed close to Plekhovo\" "
+        "(closest passage, line 4 (71% similar): \"were killed near Plekhovo. Kirby\")"
+    ]
+
+
+def test_quote_matches_across_quote_dash_and_space_styles(make_content):
+    root = make_content(event_with("killed near Plekhovo",
+                                   "'\"at   least 30 North Korean soldiers\" were killed'"))
+    assert problems_of(root) == []
+
+
+def test_quote_case_must_match(make_content):
+    root = make_content(event_with("killed near Plekhovo", "KILLED near Plekhovo"))
+    [problem] = problems_of(root)
+    assert "quote not found in source 'art'" in problem
+
+
+def test_ambiguous_quote(make_content):
+    root = make_content(event_with("killed near Plekhovo", "Kirby said"))
+    assert problems_of(root) == [
+        "content/events/losses.md:8: quote occurs 2 times in source 'art' (lines 6, 7) "
+        "(lengthen the quote so it is unique, or add 'occurrence: N' to pick one)"
+    ]
+
+
+def test_occurrence_picks_one(make_content):
+    root = make_content(event_with("quote: killed near Plekhovo", "quote: Kirby said\n    occurrence: 2"))
+    assert problems_of(root) == []
+
+
+def test_quote_in_page_chrome(make_content):
+    root = make_content(event_with("killed near Plekhovo", "Los Angeles"))
+    assert problems_of(root) == [
+        "content/events/losses.md:8: quote falls in page chrome of source 'art' (lines 1-2: weather line), "
+        "not in the article (cite the article itself; chrome is not evidence)"
+    ]
+
+
+def test_unknown_source(make_content):
+    root = make_content(event_with("source: art", "source: arts"))
+    assert problems_of(root) == [
+        "content/events/losses.md:7: unknown source 'arts' (did you mean 'art'?)"
+    ]
+
+
+def test_duplicate_ids_in_subfolders(make_content):
+    root = make_content({"events/2024/losses.md": EVENT})
+    [problem] = problems_of(root)
+    assert problem.startswith("content/events/losses.md: duplicate event id 'losses' (also content/events/2024/losses.md)")
+
+
+def test_invalid_file_name(make_content):
+    root = make_content({"events/Big Losses.md": EVENT})
+    assert problems_of(root) == [
+        "content/events/Big Losses.md: file name 'Big Losses.md' is not a valid id "
+        "(ids are lowercase letters and digits joined by hyphens: rename it 'big-losses.md')"
+    ]
+
+
+def test_unexpected_folder(make_content):
+    root = make_content({"evnts/x.md": EVENT})
+    assert problems_of(root) == ["content/evnts: unexpected folder 'evnts' (did you mean 'events'?)"]
+
+
+def test_invalid_yaml_syntax(make_content):
+    root = make_content(event_with("tags: [casualties]", "tags: [casualties"))
+    [problem] = problems_of(root)
+    assert problem.startswith("content/events/losses.md:6: invalid YAML")
+
+
+def test_missing_front_matter(make_content):
+    root = make_content({"events/losses.md": "Just text.\n"})
+    assert problems_of(root) == [
+        "content/events/losses.md:1: missing front matter "
+        "(start the file with a line '---', the YAML fields, then another '---')"
+    ]
+
+
+def test_source_without_date_note_for_an_interval(make_content):
+    meta = base_files()["sources/art.yaml"].replace("date: 2024-12-17", "date: 2024-12-14/2025-01")
+    [problem] = problems_of(make_content({"sources/art.yaml": meta}))
+    assert problem == ("content/sources/art.yaml:1: date_note is required when the date is not one exact day: "
+                       "say what the text allows and why")
+
+
+FIGURE = ("claimant: diu\nsubject: North Korean soldiers\ncounted: killed-or-wounded\n"
+          "value: 30\nqualifier: at-least\nas_of: 2024-12-14\n"
+          "citations:\n  - source: art\n    quote: at least 30\n")
+
+
+def test_valid_statement_and_figure(make_content):
+    root = make_content({
+        "statements/s.yaml": ("speaker: john-kirby\nform: spoken\ndate: 2024-12-XX\n"
+                              "renderings:\n  - source: art\n    quote: “expendable.”\n"),
+        "figures/f.yaml": FIGURE,
+    })
+    assert problems_of(root) == []
+
+
+def test_statement_needs_a_speaker_or_attribution(make_content):
+    root = make_content({"statements/s.yaml": ("form: spoken\ndate: 2024-12-XX\n"
+                                               "renderings:\n  - source: art\n    quote: expendable\n")})
+    assert problems_of(root) == [
+        "content/statements/s.yaml:1: give a speaker id, or an attribution such as 'unattributed'"]
+
+
+def test_figure_amount_forms(make_content):
+    root = make_content({"figures/f.yaml": FIGURE.replace("value: 30\n", "value: 30\nvague: many\n")})
+    assert problems_of(root) == [
+        "content/figures/f.yaml:1: give exactly one of: value, low and high (a range), or vague"]
+
+
+def test_figure_counted_suggests_the_allowed_value(make_content):
+    root = make_content({"figures/f.yaml": FIGURE.replace("killed-or-wounded", "killed or wounded")})
+    assert problems_of(root) == [
+        "content/figures/f.yaml:3: 'counted' has the value 'killed or wounded', which is not allowed "
+        "(did you mean 'killed-or-wounded'?)"]
+
+
+def test_all_problems_are_collected(make_content):
+    root = make_content({
+        **event_with("tags: [casualties]", "tags: [casualty]"),
+        "people/john-kirby.yaml": "name: John Kirby\nrole: x\n",
+        "sources/art.txt": SOURCE_TEXT + "more\n",
+    })
+    problems = problems_of(root)
+    assert [p.split(":")[0] for p in problems] == [
+        "content/events/losses.md", "content/people/john-kirby.yaml", "content/sources/art.yaml"]
+
+
+def test_person_and_organisation_share_an_id(make_content):
+    root = make_content({"organisations/john-kirby.yaml": "name: X\nkind: y\ndescription: z\n"})
+    [problem] = problems_of(root)
+    assert problem.startswith("content/organisations/john-kirby.yaml: id 'john-kirby' is both a person and an organisation")
+
+
+def test_sha_helper_matches_fixture():
+    assert len(sha(SOURCE_TEXT)) == 64
