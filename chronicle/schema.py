@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from . import dates
 
@@ -27,7 +27,12 @@ def _nonblank(text: str) -> str:
 
 Text = Annotated[str, AfterValidator(_nonblank)]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-EDTF = Annotated[str, AfterValidator(_edtf)]
+def _year_as_text(value):
+    # `date: 2024` is read by YAML as a number; a bare year is a valid EDTF date all the same.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+EDTF = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_edtf)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$")]
 
 

@@ -50,7 +50,7 @@ def test_unquoted_no_where_text_is_expected(make_content):
     root = make_content(event_with("title: Losses near Plekhovo", "title: no"))
     assert problems_of(root) == [
         "content/events/losses.md:3: 'title' should be text, but YAML read 'no' as false "
-        "(put it in quotes: title \"no\")"
+        "(put it in quotes: title: \"no\")"
     ]
 
 
@@ -247,3 +247,7 @@ def test_person_and_organisation_share_an_id(make_content):
 
 def test_sha_helper_matches_fixture():
     assert len(sha(SOURCE_TEXT)) == 64
+
+
+def test_bare_year_is_a_date(make_content):
+    assert problems_of(make_content(event_with("date: 2024-12-14", "date: 2024"))) == []
