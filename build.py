@@ -24,6 +24,8 @@ def parse_args(argv):
                         help="build the site (default), or only check the content")
     parser.add_argument("--content", type=Path, default=HERE / "content", help="content folder (default: content/)")
     parser.add_argument("--out", type=Path, default=HERE / "site", help="output folder (default: site/)")
+    parser.add_argument("--base-url", help="public URL of the site, for canonical links, feed and sitemap "
+                        "(default: base_url in chronology.yaml)")
     return parser.parse_args(argv)
 
 
@@ -35,7 +37,7 @@ def main(argv=None) -> int:
             counts = graph.counts()
             print("ok: " + ", ".join(f"{counts[k]} {k}" for k in COUNT_ORDER))
             return 0
-        result = pipeline.build(args.content, args.out)
+        result = pipeline.build(args.content, args.out, args.base_url)
     except ContentErrors as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)

@@ -17,12 +17,21 @@ _FAR_FUTURE = (10**6, 12, 31)
 
 @dataclass(frozen=True)
 class When:
-    """A parsed EDTF date: its text, sort bounds, ISO bounds and wording."""
+    """A parsed EDTF date: its text, sort bounds, and wording in parts.
+
+    `parts` is a tuple of (text, datetime) pairs: `datetime` is an HTML <time datetime> value for
+    the words that name a date, and '' for connecting words such as "about" or "between".
+    """
 
     edtf: str
     lower: tuple  # (year, month, day), strict lower bound
     upper: tuple
-    words: str
+    parts: tuple
+
+    @property
+    def words(self) -> str:
+        """Return the date in words, e.g. 'about December 2024'."""
+        return "".join(text for text, _ in self.parts)
 
     @property
     def sort_key(self) -> tuple:
@@ -32,14 +41,22 @@ class When:
     @property
     def is_exact_day(self) -> bool:
         """Return whether the date is one known day, with no qualifier."""
-        return self.lower == self.upper and self.edtf.count("-") == 2 and self.edtf[-1].isdigit()
+        return self.lower == self.upper and len(self.parts) == 1 and self.parts[0][1] == self.edtf
 
     def iso(self, bound: str = "lower") -> str:
-        """Return a bound as an ISO date (for <time datetime>), '' when open."""
+        """Return a bound as an ISO date, '' when open."""
         y, m, d = self.lower if bound == "lower" else self.upper
         if abs(y) >= 10**6:
             return ""
         return f"{y:04d}-{m:02d}-{d:02d}"
+
+    @property
+    def year(self) -> int | None:
+        """Return the year of the lower bound (of the upper one when the start is open)."""
+        for y, _, _ in (self.lower, self.upper):
+            if abs(y) < 10**6:
+                return y
+        return None
 
 
 class DateError(ValueError):
@@ -57,7 +74,7 @@ def parse(text: str) -> When:
             "(about), 2024-12-XX (day unknown), 2024-12-26/2025-01-11 or ../2024-12-17"
         ) from err
     return When(text, _bound(value.lower_strict(), _FAR_PAST),
-                _bound(value.upper_strict(), _FAR_FUTURE), words(value))
+                _bound(value.upper_strict(), _FAR_FUTURE), tuple(_merge(phrase(value))))
 
 
 def _bound(struct, open_value) -> tuple:
@@ -66,57 +83,67 @@ def _bound(struct, open_value) -> tuple:
     return (struct.tm_year, struct.tm_mon, struct.tm_mday)
 
 
-def words(value) -> str:
-    """Return an EDTF value in English words, keeping its precision and uncertainty."""
+def _merge(parts):
+    """Join neighbouring plain-text parts."""
+    merged = []
+    for text, stamp in parts:
+        if merged and not stamp and not merged[-1][1]:
+            merged[-1] = (merged[-1][0] + text, "")
+        else:
+            merged.append((text, stamp))
+    return merged
+
+
+def phrase(value) -> list:
+    """Return an EDTF value as (text, datetime) parts, keeping its precision and uncertainty."""
     if isinstance(value, (pc.Interval, pc.Level1Interval)):
         lower, upper = value.lower, value.upper
         if _is_open(lower) and _is_open(upper):
-            return "date unknown"
+            return [("date unknown", "")]
         if _is_open(lower):
-            return f"on or before {words(upper)}"
+            return [("on or before ", ""), *phrase(upper)]
         if _is_open(upper):
-            return f"on or after {words(lower)}"
-        return f"between {words(lower)} and {words(upper)}"
+            return [("on or after ", ""), *phrase(lower)]
+        return [("between ", ""), *phrase(lower), (" and ", ""), *phrase(upper)]
     if isinstance(value, pc.UncertainOrApproximate):
-        return _qualified(words(value.date), value)
+        return _qualified(phrase(value.date), value)
     if isinstance(value, pc.Season):
-        return f"{SEASONS.get(int(value.season), 'season')} {value.year}"
+        return [(f"{SEASONS.get(int(value.season), 'season')} {value.year}", str(value.year))]
     if isinstance(value, pc.Date):
-        plain = _date_words(str(value.year), str(value.month or ""), str(value.day or ""))
-        return _qualified(plain, value)
-    return str(value)
+        return _qualified(_date_parts(str(value.year), str(value.month or ""), str(value.day or "")), value)
+    return [(str(value), "")]
 
 
-def _qualified(inner: str, value) -> str:
-    """Return `inner` with the approximate (~) or uncertain (?) qualifier of `value`."""
+def _qualified(parts: list, value) -> list:
+    """Return `parts` with the approximate (~) or uncertain (?) qualifier of `value`."""
     if getattr(value, "_uncertain_and_approximate", False):
-            return f"about {inner} (uncertain)"
+        return [("about ", ""), *parts, (" (uncertain)", "")]
     if getattr(value, "_is_approximate", False):
-        return f"about {inner}"
+        return [("about ", ""), *parts]
     if getattr(value, "_is_uncertain", False):
-        return f"{inner} (uncertain)"
-    return inner
+        return [*parts, (" (uncertain)", "")]
+    return parts
 
 
 def _is_open(section) -> bool:
-    return isinstance(section, (pc.UnspecifiedIntervalSection,)) or section is None
+    return section is None or isinstance(section, pc.UnspecifiedIntervalSection)
 
 
-def _date_words(year: str, month: str, day: str) -> str:
-    unknown = []
+def _date_parts(year: str, month: str, day: str) -> list:
+    month = "" if month == "None" else month
+    day = "" if day == "None" else day
     if "X" in year:
-        decade = year.replace("X", "0")
-        return f"the {decade}s" if year.endswith("X") and year.count("X") == 1 else f"year {year}"
-    if not month or month in ("None",):
-        return year
+        if year.endswith("X") and year.count("X") == 1:
+            return [(f"the {year.replace('X', '0')}s", "")]
+        return [(f"year {year}", "")]
+    if not month:
+        return [(year, year)]
     if "X" in month:
-        unknown.append("month")
-        if day and day != "None":
-            unknown.append("day")
-        return f"{year}, {' and '.join(unknown)} unknown"
+        unknown = "month and day" if day else "month"
+        return [(year, year), (f", {unknown} unknown", "")]
     name = MONTHS[int(month) - 1]
-    if not day or day == "None":
-        return f"{name} {year}"
+    if not day:
+        return [(f"{name} {year}", f"{year}-{month}")]
     if "X" in day:
-        return f"{name} {year}, day unknown"
-    return f"{int(day)} {name} {year}"
+        return [(f"{name} {year}", f"{year}-{month}"), (", day unknown", "")]
+    return [(f"{int(day)} {name} {year}", f"{year}-{month}-{day}")]

@@ -42,6 +42,9 @@ class Graph:
     texts: dict = field(default_factory=dict)  # source id -> SourceText
     quotes: list = field(default_factory=list)  # every Quote, in content order
     timeline: list = field(default_factory=list)  # event ids in date order
+    refs: dict = field(default_factory=dict)  # (kind, id) -> {referring kind: [ids in date order]}
+    quotes_by_owner: dict = field(default_factory=dict)  # (kind, id) -> [Quote]
+    quotes_by_source: dict = field(default_factory=dict)  # source id -> [Quote]
     problems: list = field(default_factory=list)
 
     @property
@@ -52,6 +55,22 @@ class Graph:
         """Return the parsed date of an event, statement, figure or source."""
         record = entry.record
         return dates.parse(record.as_of if entry.kind == "figures" else record.date)
+
+    def get(self, kind: str, rid: str) -> Entry:
+        """Return the entry of `kind` with id `rid`."""
+        return self.entries[kind][rid]
+
+    def kind_of(self, rid: str, kinds=("people", "organisations")) -> str:
+        """Return which of `kinds` holds `rid` (for speakers and claimants)."""
+        return next(kind for kind in kinds if rid in self.entries[kind])
+
+    def referrers(self, kind: str, rid: str, by: str) -> list:
+        """Return the ids of `by` records that refer to record `rid` of `kind`, in date order."""
+        return self.refs.get((kind, rid), {}).get(by, [])
+
+    def quotes_of(self, kind: str, owner: str) -> list:
+        """Return the located quotes of one record, in citation order."""
+        return self.quotes_by_owner.get((kind, owner), [])
 
     def counts(self) -> dict:
         """Return how many records of each kind, and renderings, the chronology holds."""
@@ -80,7 +99,35 @@ def link(content: Content) -> Graph:
                 _locate(graph, entry, name, i, citation, lookup["sources"])
     graph.timeline = sorted(content.entries["events"],
                             key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
+    _index(graph)
     return graph
+
+
+def _index(graph: Graph) -> None:
+    """Record, for every record, which records refer to it; and each record's located quotes."""
+    refs: dict = {}
+    for kind, fields in REFERENCES.items():
+        for entry in graph.entries[kind].values():
+            for name, targets in fields.items():
+                value = getattr(entry.record, name)
+                for ref in [value] if isinstance(value, str) else (value or []):
+                    target = next((t for t in targets if ref in graph.entries[t]), None)
+                    if target:
+                        bucket = refs.setdefault((target, ref), {}).setdefault(kind, [])
+                        if entry.id not in bucket:
+                            bucket.append(entry.id)
+    for (target, ref), by_kind in refs.items():
+        for kind, ids in by_kind.items():
+            if kind in ("events", "statements", "figures"):
+                ids.sort(key=lambda rid, k=kind: (graph.when(graph.entries[k][rid]).sort_key, rid))
+            else:
+                ids.sort()
+    graph.refs = refs
+    graph.quotes_by_owner = {}
+    graph.quotes_by_source = {}
+    for quote in graph.quotes:
+        graph.quotes_by_owner.setdefault((quote.kind, quote.owner), []).append(quote)
+        graph.quotes_by_source.setdefault(quote.source, []).append(quote)
 
 
 def _check_shared_ids(graph: Graph) -> None:

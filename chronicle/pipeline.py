@@ -8,7 +8,7 @@ from pathlib import Path
 from .link import Graph, link
 from .load import load
 from .problems import ContentErrors
-from .render import render
+from .render import Site
 from .write import write_site
 
 
@@ -29,10 +29,10 @@ class BuildResult:
     seconds: float
 
 
-def build(content_dir: Path, out_dir: Path) -> BuildResult:
+def build(content_dir: Path, out_dir: Path, base_url: str | None = None) -> BuildResult:
     """Check the content, render it, and swap the new site in at `out_dir`."""
     started = time.perf_counter()
     graph = check(content_dir)
-    files = render(graph)
+    files = Site(graph, base_url=base_url).render()
     pages = write_site(files, out_dir)
     return BuildResult(graph, pages, time.perf_counter() - started)

@@ -1,0 +1,157 @@
+"""Feeds and crawler files: Atom feed, sitemap, robots.txt, .nojekyll. Pure and deterministic.
+
+`files(graph, base_url, pages)` returns {site path: text}:
+
+- `feed.xml` -- Atom 1.0 (RFC 4287): every event, newest first (the timeline reversed). Nothing
+  depends on the time of the build: the feed's `updated` is the latest event date (its strict upper
+  bound, or its lower bound when the end is open), and each entry's `updated` is that of its event.
+  Entry ids are stable: `{base_url}events/<id>.html` with a base URL, else
+  `urn:uuid:<uuid5(NAMESPACE_URL, 'chronicle:event:<id>')>`. The feed's own id is
+  `{base_url}feed.xml`, else a uuid5 of the chronology title. The author is the chronology title.
+  Without a base URL, links are relative to the site root (where feed.xml is).
+- `sitemap.xml` -- every page given, sorted, once. Locs are absolute with a base URL; without one they
+  are relative to the site root and a comment says that a valid sitemap needs a base URL.
+- `robots.txt` -- allows everything; a `Sitemap:` line only with a base URL.
+- `.nojekyll` -- empty, so GitHub Pages serves the site as it is.
+
+`base_url` is normalised to end with '/'. `base_url_of(graph, override)` gives the one to use: the
+override (e.g. a --base-url option) if given, else the chronology's `base_url` setting, else None.
+"""
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+from typing import Iterable
+from urllib.parse import quote, urlsplit
+
+from . import urls
+from .link import Graph
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
+# XML comments may not contain "--", so the option is named without its dashes.
+NO_BASE_COMMENT = ("No base URL was given, so these locs are relative to the site root. A valid "
+                   "sitemap needs absolute URLs: build with a base URL (the build option base-url, "
+                   "or base_url in chronology.yaml).")
+EPOCH = (1970, 1, 1)
+
+
+def normalise_base(base_url: str | None) -> str | None:
+    """Return `base_url` ending with '/', or None; raise ValueError unless it is an http(s) URL."""
+    if base_url is None or not base_url.strip():
+        return None
+    base = base_url.strip()
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"base URL {base_url!r} should be an absolute http(s) URL, e.g. https://example.org/kursk/")
+    return base if base.endswith("/") else base + "/"
+
+
+def base_url_of(graph: Graph, override: str | None = None) -> str | None:
+    """Return the base URL to use: `override` if given, else the chronology's setting; normalised."""
+    settings = graph.content.chronology
+    return normalise_base(override or (settings.base_url if settings else None))
+
+
+def files(graph: Graph, base_url: str | None, pages: Iterable[str]) -> dict[str, str]:
+    """Return feed.xml, sitemap.xml, robots.txt and .nojekyll for `graph` and the site's `pages`."""
+    base = normalise_base(base_url)
+    return {
+        "feed.xml": atom(graph, base),
+        "sitemap.xml": sitemap(pages, base),
+        "robots.txt": robots(base),
+        ".nojekyll": "",
+    }
+
+
+def _href(path: str, base: str | None) -> str:
+    path = quote(path, safe="/#:~=,.-_")
+    return base + path if base else path
+
+
+def _timestamp(ymd: tuple) -> str:
+    y, m, d = ymd
+    return f"{y:04d}-{m:02d}-{d:02d}T00:00:00Z"
+
+
+def _latest(when) -> tuple:
+    """Return the latest known day of a date: its upper bound, or its lower one when open-ended."""
+    for bound in (when.upper, when.lower):
+        if abs(bound[0]) < 10**6:
+            return bound
+    return EPOCH
+
+
+def entry_id(eid: str, base: str | None) -> str:
+    """Return the stable Atom id of event `eid`."""
+    if base:
+        return base + urls.page("events", eid)
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"chronicle:event:{eid}"))
+
+
+def _xml(root: ET.Element) -> str:
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom(graph: Graph, base: str | None) -> str:
+    """Return the Atom feed of the events, newest first."""
+    settings = graph.content.chronology
+    title = settings.title if settings else "Chronology"
+    events = [graph.entries["events"][eid] for eid in reversed(graph.timeline)]
+    latest = max((_latest(graph.when(e)) for e in events), default=EPOCH)
+
+    feed = ET.Element("feed", {"xmlns": ATOM})
+    if settings:
+        feed.set(XML_LANG, settings.language)
+    _sub(feed, "title", title)
+    if settings:
+        _sub(feed, "subtitle", " ".join(settings.description.split()))
+    _sub(feed, "id", base + "feed.xml" if base else
+         "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"chronicle:feed:{title}")))
+    _sub(feed, "updated", _timestamp(latest))
+    author = _sub(feed, "author")
+    _sub(author, "name", title)
+    _sub(feed, "link", rel="alternate", type="text/html", href=_href("index.html", base))
+    if base:
+        _sub(feed, "link", rel="self", type="application/atom+xml", href=base + "feed.xml")
+    _sub(feed, "generator", "chronicle")
+    for entry in events:
+        when = graph.when(entry)
+        item = _sub(feed, "entry")
+        _sub(item, "title", entry.record.title)
+        _sub(item, "id", entry_id(entry.id, base))
+        _sub(item, "updated", _timestamp(_latest(when)))
+        _sub(item, "link", rel="alternate", type="text/html", href=_href(urls.page("events", entry.id), base))
+        for tag in entry.record.tags:
+            record = graph.entries["tags"].get(tag)
+            _sub(item, "category", term=tag, label=record.record.name if record else tag)
+        summary = " ".join(entry.body.split())
+        _sub(item, "summary", f"Date: {when.words}. {summary}".rstrip(), type="text")
+    return DECLARATION + _xml(feed)
+
+
+def sitemap(pages: Iterable[str], base: str | None) -> str:
+    """Return a sitemap listing every page once, sorted."""
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP})
+    for page in sorted(set(pages)):
+        _sub(_sub(urlset, "url"), "loc", _href(page, base))
+    comment = "" if base else f"<!-- {NO_BASE_COMMENT} -->\n"
+    return DECLARATION + comment + _xml(urlset)
+
+
+def robots(base: str | None) -> str:
+    """Return robots.txt: everything allowed; the sitemap named when its URL is known."""
+    lines = ["User-agent: *", "Allow: /"]
+    if base:
+        lines.append(f"Sitemap: {base}sitemap.xml")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,49 @@
+"""Where every page and anchor lives in the site. All internal links are relative."""
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+PAGE_KINDS = ("events", "sources", "statements", "figures", "people", "organisations", "places",
+              "tags", "discrepancies")
+
+
+def page(kind: str, rid: str) -> str:
+    """Return the site path of a record's page, e.g. 'events/kirby-briefing.html'."""
+    return f"{kind}/{rid}.html"
+
+
+def index(kind: str) -> str:
+    """Return the site path of a kind's index page, e.g. 'people/index.html'."""
+    return f"{kind}/index.html"
+
+
+def quote_anchor(kind: str, owner: str, index_: int) -> str:
+    """Return the id of the anchor placed where a record's citation starts in its source page."""
+    return f"q-{kind}-{owner}-{index_}"
+
+
+def paragraph_anchor(line: int) -> str:
+    """Return the id of a source paragraph: its line number in the text file, stable forever."""
+    return f"p{line}"
+
+
+def quote_link(quote) -> str:
+    """Return the site path (with #anchor) of a located quote in its source page."""
+    return f"{page('sources', quote.source)}#{quote_anchor(quote.kind, quote.owner, quote.index)}"
+
+
+def text_fragment(words: str) -> str:
+    """Return a URL text fragment (#:~:text=start,end) that browsers scroll to and highlight."""
+    tokens = words.split()
+    enc = lambda s: quote(s, safe="")  # noqa: E731 - commas and dashes must be escaped too
+    if len(tokens) <= 8:
+        return ":~:text=" + enc(" ".join(tokens))
+    return ":~:text=" + enc(" ".join(tokens[:4])) + "," + enc(" ".join(tokens[-4:]))
+
+
+def relative(from_page: str, to_path: str) -> str:
+    """Return a link from one site page to another site path (an #anchor may follow)."""
+    target, _, anchor = to_path.partition("#")
+    rel = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    return rel + (f"#{anchor}" if anchor else "")

@@ -1,0 +1,209 @@
+"""Views: what each page shows, computed from the graph as plain data for the templates."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import urls
+from .highlight import paragraphs
+from .link import Graph, Quote
+from .dates import MONTHS
+from .schema import COUNTED
+from .worddiff import marked
+
+QUALIFIER_WORDS = {"about": "about", "more-than": "more than", "at-least": "at least",
+                   "nearly": "nearly", "up-to": "up to"}
+COUNTED_WORDS = {"deployed": "deployed", "stationed": "stationed", "killed": "killed",
+                 "wounded": "wounded", "killed-or-wounded": "killed or wounded",
+                 "casualties": "casualties", "missing": "missing", "captured": "captured",
+                 "died-in-captivity": "died in captivity"}
+KIND_LABELS = {"events": ("Event", "Events"), "sources": ("Source", "Sources"),
+               "statements": ("Statement", "Statements"), "figures": ("Figure", "Figures"),
+               "people": ("Person", "People"), "organisations": ("Organisation", "Organisations"),
+               "places": ("Place", "Places"), "tags": ("Tag", "Tags"),
+               "discrepancies": ("Discrepancy", "Discrepancies")}
+RELATED_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A citation as shown: number, source, quoted words and where they sit."""
+
+    number: int
+    quote: Quote
+    source_title: str
+    href: str  # site path with anchor
+
+    @property
+    def fragment(self) -> str:
+        return urls.page("sources", self.quote.source) + "#" + urls.text_fragment(self.quote.text)
+
+
+def title_of(graph: Graph, kind: str, rid: str) -> str:
+    """Return the display title of any record."""
+    record = graph.entries[kind][rid].record
+    if kind == "statements":
+        return statement_title(graph, rid)
+    if kind == "figures":
+        return figure_sentence(graph, rid)
+    return getattr(record, "title", None) or getattr(record, "name", rid)
+
+
+def who(graph: Graph, rid: str | None, attribution: str | None) -> tuple[str, str]:
+    """Return (name, site path or '') of a speaker or claimant, or the attribution words."""
+    if rid:
+        kind = graph.kind_of(rid)
+        return graph.entries[kind][rid].record.name, urls.page(kind, rid)
+    return attribution or "unattributed", ""
+
+
+def statement_title(graph: Graph, rid: str) -> str:
+    """Return 'Speaker: “first words…”' for a statement."""
+    record = graph.entries["statements"][rid].record
+    name, _ = who(graph, record.speaker, record.attribution)
+    words = record.renderings[0].quote.strip().strip("“”\"'‘’ ")
+    if len(words) > 90:
+        words = words[:87].rsplit(" ", 1)[0] + "…"
+    return f"{name}: “{words}”"
+
+
+def amount(record) -> str:
+    """Return a figure's quantity in words, e.g. 'more than 1,000' or '“thousands”'."""
+    if record.vague is not None:
+        return f"“{record.vague}”"
+    if record.value is not None:
+        number = f"{record.value:,}"
+    else:
+        number = f"{record.low:,}–{record.high:,}"
+    qualifier = QUALIFIER_WORDS.get(record.qualifier or "", "")
+    return f"{qualifier} {number}".strip()
+
+
+def figure_sentence(graph: Graph, rid: str) -> str:
+    """Return a figure as an attributed claim, e.g. 'Kirby: more than 1,000 North Korean troops killed or wounded'."""
+    record = graph.entries["figures"][rid].record
+    name, _ = who(graph, record.claimant, record.attribution)
+    return f"{name}: {amount(record)} {record.subject} {COUNTED_WORDS[record.counted]}"
+
+
+def citations(graph: Graph, kind: str, rid: str) -> list[Cite]:
+    """Return the numbered citations of a record, each linked to its passage."""
+    return [Cite(i + 1, q, graph.entries["sources"][q.source].record.title, urls.quote_link(q))
+            for i, q in enumerate(graph.quotes_of(kind, rid))]
+
+
+def refs(graph: Graph, kind: str, ids) -> list[dict]:
+    """Return link data for a list of ids of one kind."""
+    return [{"id": rid, "kind": kind, "title": title_of(graph, kind, rid), "href": urls.page(kind, rid)}
+            for rid in ids]
+
+
+def entity_links(graph: Graph, record) -> dict:
+    """Return the people, organisations, places and tags an event names, as link data."""
+    return {kind: refs(graph, kind, getattr(record, kind, [])) for kind in ("people", "organisations", "places", "tags")}
+
+
+def related_events(graph: Graph, rid: str) -> list[dict]:
+    """Return the events that share the most people, organisations, places or tags with `rid`."""
+    record = graph.entries["events"][rid].record
+    mine = {(k, v) for k in ("people", "organisations", "places", "tags") for v in getattr(record, k)}
+    scores: dict = {}
+    for kind, value in mine:
+        for other in graph.referrers(kind, value, "events"):
+            if other != rid:
+                scores[other] = scores.get(other, 0) + 1
+    order = {eid: i for i, eid in enumerate(graph.timeline)}
+    best = sorted(scores, key=lambda e: (-scores[e], order[e]))[:RELATED_LIMIT]
+    return refs(graph, "events", sorted(best, key=order.get))
+
+
+def neighbours(graph: Graph, rid: str) -> tuple:
+    """Return link data for the previous and next events on the timeline (or None)."""
+    at = graph.timeline.index(rid)
+    prev = refs(graph, "events", [graph.timeline[at - 1]])[0] if at > 0 else None
+    nxt = refs(graph, "events", [graph.timeline[at + 1]])[0] if at + 1 < len(graph.timeline) else None
+    return prev, nxt
+
+
+def source_paragraphs(graph: Graph, sid: str):
+    """Return the paragraphs of a source with its cited passages, excluding quote exceptions."""
+    entry = graph.entries["sources"][sid]
+    quotes = [q for q in graph.quotes_by_source.get(sid, []) if q.kind != "sources"]
+    chrome = [(*c.span, c.label) for c in entry.record.chrome]
+    return paragraphs(graph.texts[sid].text, quotes, chrome)
+
+
+def citing_records(graph: Graph, quotes) -> list[dict]:
+    """Return the distinct records citing the given quotes, with their link and citation number."""
+    seen, out = set(), []
+    for q in quotes:
+        key = (q.kind, q.owner)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"kind": q.kind, "label": KIND_LABELS[q.kind][0], "title": title_of(graph, q.kind, q.owner),
+                    "href": urls.page(q.kind, q.owner)})
+    return out
+
+
+def renderings(graph: Graph, rid: str) -> list[dict]:
+    """Return a statement's renderings side by side, words differing from the other rendering marked."""
+    quotes = graph.quotes_of("statements", rid)
+    texts = [graph.texts[q.source].text[q.span.start:q.span.end] for q in quotes]
+    out = []
+    for i, q in enumerate(quotes):
+        other = texts[1] if i == 0 and len(texts) > 1 else texts[0]
+        chunks = marked(texts[i], other) if len(texts) > 1 else [(texts[i], False)]
+        out.append({"cite": citations(graph, "statements", rid)[i], "chunks": chunks})
+    return out
+
+
+def figure_groups(graph: Graph, ids) -> list[dict]:
+    """Return figures grouped by what they count, each group in date then claimant order."""
+    groups = []
+    for counted in COUNTED:
+        members = [f for f in ids if graph.entries["figures"][f].record.counted == counted]
+        if members:
+            members.sort(key=lambda f: (graph.when(graph.entries["figures"][f]).sort_key,
+                                        figure_sentence(graph, f)))
+            groups.append({"counted": counted, "label": COUNTED_WORDS[counted].capitalize(), "ids": members})
+    return groups
+
+
+def name_occurrences(graph: Graph, kind: str, rid: str) -> list[dict]:
+    """Return where an entity's name or aliases occur in the source texts (article lines only)."""
+    record = graph.entries[kind][rid].record
+    names = sorted({record.name, *record.aliases}, key=lambda n: (-len(n), n))
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+    found = []
+    for sid in sorted(graph.entries["sources"]):
+        source = graph.entries["sources"][sid]
+        text = graph.texts.get(sid)
+        if text is None:
+            continue
+        chrome = {n for c in source.record.chrome for n in range(c.span[0], c.span[1] + 1)}
+        lines = []
+        for match in pattern.finditer(text.text):
+            line = text.line_of(match.start())
+            if line not in chrome and (not lines or lines[-1][0] != line):
+                lines.append((line, match.group(0)))
+        if lines:
+            found.append({"source": sid, "title": source.record.title,
+                          "lines": [{"line": n, "as": word, "href": urls.page("sources", sid) + "#" + urls.paragraph_anchor(n)}
+                                    for n, word in lines]})
+    return found
+
+
+def by_year_and_month(graph: Graph, ids) -> list[dict]:
+    """Return events grouped by the year and month their date starts in (the end, if open-started)."""
+    years: list[dict] = []
+    for eid in ids:
+        when = graph.when(graph.entries["events"][eid])
+        y, m, _ = when.lower if abs(when.lower[0]) < 10**6 else when.upper
+        if not years or years[-1]["year"] != y:
+            years.append({"year": y, "months": []})
+        months = years[-1]["months"]
+        if not months or months[-1]["month"] != m:
+            months.append({"month": m, "label": f"{MONTHS[m - 1]} {y}", "anchor": f"m{y}-{m:02d}", "ids": []})
+        months[-1]["ids"].append(eid)
+    return years

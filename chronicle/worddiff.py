@@ -1,0 +1,44 @@
+"""Word-level differences between two renderings of the same statement."""
+from __future__ import annotations
+
+import difflib
+import re
+
+from .cite import normalise
+
+_WORD = re.compile(r"\S+")
+
+
+def _key(word: str) -> str:
+    """Compare words as the matcher would, ignoring surrounding punctuation and case."""
+    return normalise(word).strip("\"'.,;:!?()[]-").lower()
+
+
+def marked(text: str, other: str) -> list[tuple[str, bool]]:
+    """Return `text` as (chunk, differs) pairs: `differs` marks words that `other` does not share."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    keys = [_key(text[a:b]) for a, b in words]
+    other_keys = [_key(w) for w in _WORD.findall(other)]
+    same = set()
+    matcher = difflib.SequenceMatcher(a=keys, b=other_keys, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        same.update(range(block.a, block.a + block.size))
+    chunks: list[tuple[str, bool]] = []
+    last, previous = 0, False
+    for i, (a, b) in enumerate(words):
+        differs = i not in same and bool(keys[i])
+        chunks.append((text[last:a], differs and previous))  # a gap inside a changed run stays in it
+        chunks.append((text[a:b], differs))
+        last, previous = b, differs
+    chunks.append((text[last:], False))
+    return _coalesce([c for c in chunks if c[0]])
+
+
+def _coalesce(chunks):
+    out: list[tuple[str, bool]] = []
+    for text, differs in chunks:
+        if out and out[-1][1] == differs:
+            out[-1] = (out[-1][0] + text, differs)
+        else:
+            out.append((text, differs))
+    return out
