@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was", file=sys.stderr)
         return 130
-    print(f"built {result.pages} files into {args.out} in {result.seconds:.2f} s")
+    print(f"built {result.pages} pages ({result.files} files) into {args.out} in {result.seconds:.2f} s")
     return 0
 
 

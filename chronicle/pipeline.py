@@ -25,7 +25,8 @@ def check(content_dir: Path) -> Graph:
 @dataclass
 class BuildResult:
     graph: Graph
-    pages: int
+    pages: int  # HTML pages
+    files: int  # everything written: pages, assets, feeds, exports
     seconds: float
 
 
@@ -34,5 +35,6 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None) -> Buil
     started = time.perf_counter()
     graph = check(content_dir)
     files = Site(graph, base_url=base_url).render()
-    pages = write_site(files, out_dir)
-    return BuildResult(graph, pages, time.perf_counter() - started)
+    written = write_site(files, out_dir)
+    pages = sum(1 for path in files if path.endswith(".html"))
+    return BuildResult(graph, pages, written, time.perf_counter() - started)

@@ -25,11 +25,14 @@ def test_bad_usage_exits_2(tmp_path):
     assert run_build("--no-such-option").returncode == 2
 
 
-def test_build_writes_the_event_index(make_content, tmp_path):
+def test_build_writes_the_site_and_reports_pages(make_content, tmp_path):
     out = tmp_path / "site"
     result = run_build("--content", make_content(), "--out", out)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"built 1 files into {out} in ")
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert result.stdout.startswith(f"built {len(pages)} pages ({len(files)} files) into {out} in ")
+    assert "events/losses.html" in pages and "sources/art.html" in pages
     html = (out / "index.html").read_text()
     assert "Losses near Plekhovo" in html
     assert '<time datetime="2024-12-14">14 December 2024</time>' in html
