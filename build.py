@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 content errors, 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -31,6 +32,9 @@ def parse_args(argv):
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.base_url and not re.match(r"^https?://[^\s/]+", args.base_url):
+        print(f"build.py: error: --base-url must be an http(s) URL, not {args.base_url!r}", file=sys.stderr)
+        return 2
     try:
         if args.command == "check":
             graph = pipeline.check(args.content)
