@@ -1,6 +1,7 @@
 """The built site from the shipped content: complete, cross-linked, deterministic, atomic."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -107,3 +108,26 @@ def test_base_url_feeds_canonical_links_only(tmp_path):
     assert '<link rel="canonical" href="https://example.org/kursk/index.html">' in index
     assert 'href="assets/style.css"' in index
     assert "https://example.org/kursk/events/" in (out / "sitemap.xml").read_text()
+
+
+def test_long_timelines_split_into_pages(make_content, tmp_path):
+    from chronicle import render
+
+    events = {}
+    for i in range(render.TIMELINE_PAGE_LIMIT + 40):
+        year = 2023 if i < 30 else 2024
+        month = 1 + i % 12
+        events[f"events/e{i:04d}.md"] = (
+            f"---\ndate: {year}-{month:02d}-{1 + i % 28:02d}\ntitle: Event {i}\n"
+            "citations:\n  - source: art\n    quote: killed near Plekhovo\n---\nSummary.\n")
+    root = make_content(events)
+    out = tmp_path / "site"
+    assert run_build("--content", root, "--out", out).returncode == 0
+    index = (out / "index.html").read_text()
+    assert 'href="timeline/2023.html"' in index and "Event 5</a>" not in index
+    # 2024 holds more than the limit, so it is split by month; every event is on exactly one page.
+    pages = sorted((out / "timeline").glob("*.html"))
+    assert [p.name for p in pages][:2] == ["2023.html", "2024-01.html"]
+    listed = [e for p in pages for e in re.findall(r'<li class="event" id="(e\d+)"', p.read_text())]
+    assert sorted(listed) == sorted(f"e{i:04d}" for i in range(render.TIMELINE_PAGE_LIMIT + 40))
+    assert 'rel="next" href="2024-01.html"' in (out / "timeline" / "2023.html").read_text()
