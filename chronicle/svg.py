@@ -218,10 +218,15 @@ def timeline(graph, event_ids: list, href, *, ident: str = "timeline") -> str:
                                      "There are no events to show on a timeline."),
                           '<text class="chart-note" x="20" y="25">No events to show.</text>', "</svg>"])
     whens = [graph.when(entry) for entry in entries]
-    axis = _axis([(w.lower, w.upper) for w in whens], 20, WIDTH - 20)
+    first = _focus_start([w.lower if not _is_open(w.lower) else w.upper for w in whens])
+    early = [first is not None and not _is_open(w.upper) and w.upper < first for w in whens]
+    axis = _axis([(max(w.lower, first) if first else w.lower, w.upper)
+                  for w, before in zip(whens, early) if not before], 20, WIDTH - 20)
     marks = []
-    for entry, when in zip(entries, whens):
+    for entry, when, before in zip(entries, whens, early):
         x1, x2, open_left, open_right = axis.span(when.lower, when.upper)
+        if before:  # far earlier than the rest: drawn at the left edge, pointing out of the axis
+            x1, x2, open_left, open_right = axis.left, axis.left + MIN_BAR + 8, True, False
         dot = when.lower == when.upper
         if dot:
             cx = axis.x(_days(*when.lower) + 0.5)
@@ -246,6 +251,10 @@ def timeline(graph, event_ids: list, href, *, ident: str = "timeline") -> str:
             "arrow marks a date open at that end (on or before, on or after).")
     height = bottom + (40 if axis.unit == "months" else 28)
     note = []
+    if any(early):
+        k = sum(early)
+        desc += (f" {_number(k)} much earlier event{'s' * (k != 1)} {'is' if k == 1 else 'are'} drawn at "
+                 f"the left edge, with an arrow pointing left, so that the axis can show the rest.")
     if dropped:
         desc += (f" Too many events overlap to draw them all: {_number(n - dropped)} of {_number(n)} are "
                  f"drawn in {rows} rows; {_number(dropped)} {'is' if dropped == 1 else 'are'} not drawn.")
@@ -255,6 +264,25 @@ def timeline(graph, event_ids: list, href, *, ident: str = "timeline") -> str:
     title = f"Timeline of {_number(n)} event{'s' * (n != 1)}"
     return "\n".join([*_open_svg(ident, "chart-timeline", height, title, desc),
                       *_draw_axis(axis, top, bottom), *drawn, *note, "</svg>"])
+
+
+FOCUS_GAP = 366  # days: an early event this far before the rest does not stretch the axis
+FOCUS_SHARE = 10  # at most one event in ten is left off the axis that way
+
+
+def _focus_start(starts: list) -> tuple | None:
+    """Return where the axis should start when a few events lie far earlier than the rest, else None.
+
+    A chronology of a winter's fighting that mentions, as background, the start of the war years
+    before would otherwise squeeze every other event into a sliver of the axis.
+    """
+    days = sorted((_days(*b), b) for b in starts if not _is_open(b))
+    most = len(days) // FOCUS_SHARE
+    cut = None
+    for i in range(min(most, len(days) - 1)):
+        if days[i + 1][0] - days[i][0] > FOCUS_GAP:
+            cut = days[i + 1][1]
+    return cut
 
 
 def _lanes(spans: list, most: int) -> tuple:
