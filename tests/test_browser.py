@@ -38,7 +38,7 @@ def sample_pages() -> list[str]:
 
 @pytest.fixture(scope="module")
 def loaded(site):
-    """Load every sample page once; return {page: (console errors, axe violations, h1 count)}."""
+    """Load every sample page in light and dark mode; return {page: (console errors, axe violations, h1s)}."""
     require(AXE, "axe-core")
     results = {}
     with serve(site) as base, browser() as chromium:
@@ -46,15 +46,17 @@ def loaded(site):
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        for path in sample_pages():
-            errors.clear()
-            response = page.goto(base + path)
-            assert response.status == 200, path
-            page.add_script_tag(path=str(AXE))
-            violations = page.evaluate(
-                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))")
-            results[path] = (list(errors), violations, page.locator("h1").count())
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            for path in sample_pages():
+                errors.clear()
+                response = page.goto(base + path)
+                assert response.status == 200, path
+                page.add_script_tag(path=str(AXE))
+                violations = page.evaluate(
+                    "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                    ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))")
+                results[f"{path} ({scheme})"] = (list(errors), violations, page.locator("h1").count())
         page.close()
     return results
 
