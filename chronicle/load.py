@@ -60,25 +60,99 @@ def display_path(path: Path) -> str:
 
 def load(root: Path) -> Content:
     """Return the content under `root` with every problem found while reading and checking it."""
-    root = Path(root)
-    content = Content(root=root)
-    if not root.is_dir():
-        content.problems.append(Problem(display_path(root), 0, "content folder not found",
-                                        "pass --content DIR, or run from the project folder"))
+    loader = Loader(root)
+    loader.scan()
+    return loader.content()
+
+
+@dataclass
+class Parsed:
+    """What one file gave: its record or the problems in it, or (for an article text) its bytes."""
+
+    kind: str
+    id: str = ""
+    entry: Entry | None = None
+    problems: list = field(default_factory=list)
+    data: bytes | None = None  # article texts
+    claims_text: str = ""  # the text file named by a source file that failed to load
+    shown: str = ""  # the path as messages show it
+
+
+class Loader:
+    """Reads content files and keeps what each gave, so that a change re-reads only changed files."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.parsed: dict = {}  # Path -> Parsed
+
+    def scan(self) -> None:
+        """Read every content file."""
+        self.parsed = {}
+        if not self.root.is_dir():
+            return
+        for path in self._walk(self.root):
+            self.parsed[path] = parse_file(path, self.root)
+
+    def update(self, paths) -> None:
+        """Re-read the files at `paths` (added, changed or removed; folders too)."""
+        for path in sorted({Path(p) for p in paths}):
+            if not path.is_relative_to(self.root):
+                continue
+            for known in [k for k in self.parsed if k == path or k.is_relative_to(path)]:
+                del self.parsed[known]
+            if path.is_dir():
+                for found in self._walk(path):
+                    self.parsed[found] = parse_file(found, self.root)
+            elif path.exists() or path.is_symlink():
+                if not any(IGNORED.search(part) for part in path.relative_to(self.root).parts):
+                    self.parsed[path] = parse_file(path, self.root)
+
+    def _walk(self, folder: Path):
+        for path in sorted(folder.rglob("*")):
+            if any(IGNORED.search(part) for part in path.relative_to(self.root).parts):
+                continue
+            if path.is_file() or path.is_symlink():
+                yield path
+
+    def content(self) -> Content:
+        """Return the Content assembled from every file read: records, texts and all problems."""
+        root = self.root
+        content = Content(root=root)
+        if not root.is_dir():
+            content.problems.append(Problem(display_path(root), 0, "content folder not found",
+                                            "pass --content DIR, or run from the project folder"))
+            return content
+        _check_top_level(root, content)
+        texts: dict = {}
+        for path in sorted(self.parsed):
+            parsed = self.parsed[path]
+            content.problems += parsed.problems
+            if parsed.kind == "chronology":
+                content.chronology = parsed.entry.record if parsed.entry else None
+            elif parsed.data is not None:
+                texts[path.name] = (path, parsed.data)
+            elif parsed.id:
+                _add(content, parsed)
+        if root / CONFIG_FILE not in self.parsed:
+            content.problems.append(Problem(display_path(root / CONFIG_FILE), 0, "missing chronology settings",
+                                            "create it with title, description and language"))
+        _load_texts(content, texts)
         return content
-    _check_top_level(root, content)
-    config = root / CONFIG_FILE
-    if config.is_file():
-        entry = _load_yaml_record(config, "chronology", "chronology", schema.Chronology, content, root)
-        content.chronology = entry.record if entry else None
+
+
+def _add(content: Content, parsed: Parsed) -> None:
+    kind, record_id = parsed.kind, parsed.id
+    if record_id in content.entries[kind]:
+        first = content.entries[kind][record_id].path
+        content.problems.append(Problem(parsed.shown, 0, f"duplicate {kind[:-1]} id '{record_id}' (also {first})",
+                                        "ids are file names and must be unique within a kind: rename one"))
+        return
+    if parsed.entry:
+        content.entries[kind][record_id] = parsed.entry
     else:
-        content.problems.append(Problem(display_path(config), 0, "missing chronology settings",
-                                        "create it with title, description and language"))
-    for kind, (model, suffix) in schema.KINDS.items():
-        folder = root / kind
-        if folder.is_dir():
-            _load_kind(folder, kind, model, suffix, content, root)
-    return content
+        content.broken[kind].add(record_id)
+        if parsed.claims_text:
+            content.claimed_texts.add(parsed.claims_text)
 
 
 def _check_top_level(root: Path, content: Content) -> None:
@@ -90,52 +164,40 @@ def _check_top_level(root: Path, content: Content) -> None:
         content.problems.append(Problem(display_path(item), 0, f"unexpected {'folder' if item.is_dir() else 'file'} '{item.name}'", hint))
 
 
-def _files(folder: Path, root: Path, content: Content):
-    """Yield the files under `folder`, refusing symlinks that lead outside the content folder."""
-    real_root = root.resolve()
-    for path in sorted(folder.rglob("*")):
-        if any(IGNORED.search(part) for part in path.relative_to(folder).parts):
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(real_root):
-            content.problems.append(Problem(display_path(path), 0, "symbolic link leads outside the content folder",
-                                            "copy the file into content/ instead"))
-            continue
-        if path.is_file():
-            yield path
+def parse_file(path: Path, root: Path) -> Parsed:
+    """Return what one content file gives, judged by where it sits under `root`."""
+    shown = display_path(path)
+    parts = path.relative_to(root).parts
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        return _problem("", shown, "symbolic link leads outside the content folder", "copy the file into content/ instead")
+    if parts == (CONFIG_FILE,):
+        parsed = Parsed("chronology", "chronology")
+        parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed)
+        return parsed
+    if len(parts) < 2 or parts[0] not in schema.KINDS:
+        return Parsed("")  # reported by the top-level check
+    kind = parts[0]
+    model, suffix = schema.KINDS[kind]
+    if kind == "sources" and path.suffix == ".txt":
+        return Parsed(kind, data=path.read_bytes())
+    if path.suffix != suffix:
+        return _problem(kind, shown, f"unexpected file in {kind}/",
+                        f"{kind} are {suffix} files" + (" (article texts are .txt files)" if kind == "sources" else ""))
+    record_id = path.stem
+    if not schema.ID_RE.match(record_id):
+        return _problem(kind, shown, f"file name '{path.name}' is not a valid id",
+                        f"ids are lowercase letters and digits joined by hyphens: rename it '{slug(record_id)}{suffix}'")
+    parsed = Parsed(kind, record_id)
+    parsed.shown = shown
+    if suffix == ".md":
+        parsed.entry = _load_markdown_record(path, kind, record_id, model, parsed)
+    else:
+        parsed.entry = _load_yaml_record(path, kind, record_id, model, parsed)
+    return parsed
 
 
-def _load_kind(folder: Path, kind: str, model, suffix: str, content: Content, root: Path) -> None:
-    texts_wanted = {}
-    for path in _files(folder, root, content):
-        if kind == "sources" and path.suffix == ".txt":
-            texts_wanted[path.name] = path
-            continue
-        if path.suffix != suffix:
-            content.problems.append(Problem(
-                display_path(path), 0, f"unexpected file in {kind}/",
-                f"{kind} are {suffix} files" + (" (article texts are .txt files)" if kind == "sources" else "")))
-            continue
-        record_id = path.stem
-        if not schema.ID_RE.match(record_id):
-            content.problems.append(Problem(
-                display_path(path), 0, f"file name '{path.name}' is not a valid id",
-                f"ids are lowercase letters and digits joined by hyphens: rename it '{slug(record_id)}{suffix}'"))
-            continue
-        if record_id in content.entries[kind]:
-            first = content.entries[kind][record_id].path
-            content.problems.append(Problem(display_path(path), 0, f"duplicate {kind[:-1]} id '{record_id}' (also {first})",
-                                            "ids are file names and must be unique within a kind: rename one"))
-            continue
-        if suffix == ".md":
-            entry = _load_markdown_record(path, kind, record_id, model, content, root)
-        else:
-            entry = _load_yaml_record(path, kind, record_id, model, content, root)
-        if entry:
-            content.entries[kind][record_id] = entry
-        else:
-            content.broken[kind].add(record_id)
-    if kind == "sources":
-        _load_texts(content, texts_wanted)
+def _problem(kind: str, shown: str, message: str, hint: str) -> Parsed:
+    return Parsed(kind, problems=[Problem(shown, 0, message, hint)])
 
 
 def _load_texts(content: Content, texts: dict) -> None:
@@ -148,7 +210,7 @@ def _load_texts(content: Content, texts: dict) -> None:
             hint = did_you_mean(name, texts) or "the text file must sit in the same folder as this file"
             content.problems.append(Problem(entry.path, line, f"text file '{name}' not found", hint))
             continue
-        data = texts[name].read_bytes()
+        path, data = texts[name]
         digest = hashlib.sha256(data).hexdigest()
         if digest != entry.record.sha256:
             content.problems.append(Problem(
@@ -157,12 +219,12 @@ def _load_texts(content: Content, texts: dict) -> None:
                 "source texts are evidence and must stay byte for byte as published; restore the "
                 "original, or if this is a deliberate new version, record the new sha256"))
             continue
-        text, problems = decode(data, display_path(texts[name]))
+        text, problems = decode(data, display_path(path))
         content.problems += problems
         if text is not None:
             content.texts[source_id] = text
             _check_chrome_lines(entry, text, content)
-    for name, path in sorted(texts.items()):
+    for name, (path, _) in sorted(texts.items()):
         if name not in used and name not in content.claimed_texts:
             content.problems.append(Problem(display_path(path), 0, "source text has no metadata file",
                                             f"describe it in a .yaml file beside it with text: {name}"))
@@ -177,13 +239,13 @@ def _check_chrome_lines(entry: Entry, text: str, content: Content) -> None:
                                             f"chrome lines '{chrome.lines}' go past the end of the text ({count} lines)"))
 
 
-def _read(path: Path, content: Content) -> str | None:
+def _read(path: Path, into) -> str | None:
     text, problems = decode(path.read_bytes(), display_path(path))
-    content.problems += problems
+    into.problems += problems
     return text
 
 
-def _load_yaml_record(path, kind, record_id, model, content, root) -> Entry | None:
+def _load_yaml_record(path, kind, record_id, model, content) -> Entry | None:
     text = _read(path, content)
     if text is None:
         return None
@@ -195,7 +257,7 @@ def _load_yaml_record(path, kind, record_id, model, content, root) -> Entry | No
     return _validate(doc, kind, record_id, model, shown, content)
 
 
-def _load_markdown_record(path, kind, record_id, model, content, root) -> Entry | None:
+def _load_markdown_record(path, kind, record_id, model, content) -> Entry | None:
     text = _read(path, content)
     if text is None:
         return None
@@ -228,7 +290,7 @@ def _validate(doc: Document, kind, record_id, model, shown, content) -> Entry | 
     except ValidationError as err:
         content.problems += schema_problems(err, model, doc, shown)
         if kind == "sources" and isinstance(doc.data.get("text"), str):
-            content.claimed_texts.add(doc.data["text"])
+            content.claims_text = doc.data["text"]
         return None
     return Entry(kind, record_id, shown, record, doc)
 

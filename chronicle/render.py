@@ -33,18 +33,27 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
 
 
 class Site:
-    """Renders every page of one graph; each page knows its own path for relative links."""
+    """Renders the pages of one graph; each page knows its own path and what it depends on.
+
+    A page's dependencies are keys naming the records it shows: ('events', id) for a record's own
+    fields, ('members', kind, id) for the set of records that refer to it, ('all', kind) for every
+    record of a kind, and ('cites', source id) for the records citing a source. The preview server
+    re-renders exactly the pages whose keys changed (see `incremental.py`).
+    """
 
     def __init__(self, graph: Graph, templates: Path = TEMPLATES, base_url: str | None = None):
         self.graph = graph
+        self.templates = templates
         self.env = environment(templates)
         self.chronology = graph.content.chronology
         base = base_url or self.chronology.base_url
         self.base_url = (base.rstrip("/") + "/") if base else None
         self.files: dict = {}
+        self.deps: dict = {}  # page path -> frozenset of dependency keys
 
-    def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None, **context):
-        """Render one HTML page at site path `path`."""
+    def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None,
+             deps=(), **context) -> None:
+        """Render one HTML page at site path `path`, recording what it depends on."""
         link = lambda target: urls.relative(path, target)  # noqa: E731
         html = self.env.get_template(template).render(
             page=path, link=link, title=title, chronology=self.chronology,
@@ -53,57 +62,102 @@ class Site:
             jsonld=jsonld.script(jsonld_data) if jsonld_data else "",
             graph=self.graph, views=views, urls=urls, when=self.graph.when, **context)
         self.files[path] = html
+        self.deps[path] = frozenset(deps) | {("chronology",)}
 
-    def render(self) -> dict:
-        """Return every output file: pages, assets, feeds and exports."""
+    # ------------------------------------------------------------------ what pages exist
+
+    def specs(self) -> dict:
+        """Return every page path mapped to (method, arguments) that renders it, in a stable order."""
         g = self.graph
-        self.timeline_pages()
+        specs = {}
+        periods = _periods(g, g.timeline, TIMELINE_PAGE_LIMIT)
+        specs["index.html"] = (self.home, (periods,))
+        if len(periods) > 1:
+            for i in range(len(periods)):
+                specs[periods[i]["href"]] = (self.period_page, (periods, i))
         for eid in g.timeline:
-            self.event_page(eid)
-        self.index("sources", sorted(g.entries["sources"], key=lambda s: (g.when(g.entries["sources"][s]).sort_key, s)))
-        for sid in sorted(g.entries["sources"]):
-            self.source_page(sid)
-        statements = sorted(g.entries["statements"], key=lambda s: (g.when(g.entries["statements"][s]).sort_key, s))
-        self.index("statements", statements)
-        for sid in statements:
-            self.statement_page(sid)
-        self.figures_index()
-        for fid in sorted(g.entries["figures"]):
-            self.figure_page(fid)
-        self.index("discrepancies", sorted(g.entries["discrepancies"]))
-        for did in sorted(g.entries["discrepancies"]):
-            self.discrepancy_page(did)
+            specs[urls.page("events", eid)] = (self.event_page, (eid,))
+        for kind in ("sources", "statements", "discrepancies", *ENTITY_KINDS):
+            specs[urls.index(kind)] = (self.index, (kind,))
+        specs[urls.index("figures")] = (self.figures_index, ())
+        for kind, method in (("sources", self.source_page), ("statements", self.statement_page),
+                             ("figures", self.figure_page), ("discrepancies", self.discrepancy_page)):
+            for rid in sorted(g.entries[kind]):
+                specs[urls.page(kind, rid)] = (method, (rid,))
         for kind in ENTITY_KINDS:
-            ids = sorted(g.entries[kind], key=lambda i: (views.title_of(g, kind, i).casefold(), i))
-            self.index(kind, ids)
-            for rid in ids:
-                self.entity_page(kind, rid)
-        self.page("about.html", "about.html", "About this chronology")
-        self.page("404.html", "404.html", "Page not found", base_href=self.base_url or "")
-        self.assets()
-        pages = sorted(p for p in self.files if p.endswith(".html") and p != "404.html")
-        self.files.update(feeds.files(g, self.base_url, pages))
-        self.files.update(export.files(g))
+            for rid in sorted(g.entries[kind]):
+                specs[urls.page(kind, rid)] = (self.entity_page, (kind, rid))
+        specs["about.html"] = (self.about, ())
+        specs["404.html"] = (self.not_found, ())
+        return specs
+
+    def render(self, paths=None) -> dict:
+        """Return every output file (or only the pages in `paths`, with no data files)."""
+        specs = self.specs()
+        for path in (specs if paths is None else [p for p in specs if p in paths]):
+            method, args = specs[path]
+            method(*args)
+        if paths is None:
+            self.files.update(self.data_files(specs))
+            self.files.update(self.assets())
         return self.files
+
+    def data_files(self, specs: dict) -> dict:
+        """Return the feed, sitemap, robots.txt and the exports: they depend on everything."""
+        pages = sorted(p for p in specs if p != "404.html")
+        return {**feeds.files(self.graph, self.base_url, pages), **export.files(self.graph)}
+
+    def assets(self) -> dict:
+        """Return the static files under templates/assets."""
+        root = self.templates / "assets"
+        return {"assets/" + p.relative_to(root).as_posix(): p.read_bytes()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    # ------------------------------------------------------------------ dependency helpers
+
+    def _record_deps(self, kind: str, rid: str) -> set:
+        """Return the keys of a record shown as a link or table row: its fields, speaker or claimant, sources."""
+        g = self.graph
+        record = g.entries[kind][rid].record
+        keys = {(kind, rid)}
+        for field in ("speaker", "claimant", "place"):
+            ref = getattr(record, field, None)
+            if ref:
+                keys.add((g.kind_of(ref, ("people", "organisations", "places")), ref))
+        keys |= {("sources", q.source) for q in g.quotes_of(kind, rid)}
+        return keys
+
+    def _event_list_deps(self, ids) -> set:
+        g = self.graph
+        keys = set()
+        for eid in ids:
+            record = g.entries["events"][eid].record
+            keys |= self._record_deps("events", eid)
+            keys |= {(k, v) for k in ENTITY_KINDS for v in getattr(record, k)}
+        return keys
 
     # ------------------------------------------------------------------ timeline
 
-    def timeline_pages(self) -> None:
+    def home(self, periods: list) -> None:
         g = self.graph
-        periods = _periods(g, g.timeline, TIMELINE_PAGE_LIMIT)
-        overview = svg.timeline(g, g.timeline, lambda p: urls.relative("index.html", p))
+        overview = Markup(svg.timeline(g, g.timeline, lambda p: urls.relative("index.html", p)))
         if len(periods) == 1:
             self.page("index.html", "timeline.html", self.chronology.title, events=g.timeline,
-                      overview=Markup(overview), periods=[], period=None)
-            return
-        self.page("index.html", "timeline.html", self.chronology.title, events=[],
-                  overview=Markup(overview), periods=periods, period=None)
-        for i, period in enumerate(periods):
-            path = period["href"]
-            chart = svg.timeline(g, period["events"], lambda p, path=path: urls.relative(path, p))
-            self.page(path, "timeline.html", f"{period['label']}: {self.chronology.title}",
-                      events=period["events"], overview=Markup(chart), periods=periods, period=period,
-                      prev=periods[i - 1] if i else None, next=periods[i + 1] if i + 1 < len(periods) else None)
+                      overview=overview, periods=[], period=None,
+                      deps={("all", "events")} | self._event_list_deps(g.timeline))
+        else:
+            self.page("index.html", "timeline.html", self.chronology.title, events=[],
+                      overview=overview, periods=periods, period=None, deps={("all", "events")})
+
+    def period_page(self, periods: list, i: int) -> None:
+        g = self.graph
+        period = periods[i]
+        path = period["href"]
+        chart = svg.timeline(g, period["events"], lambda p: urls.relative(path, p))
+        self.page(path, "timeline.html", f"{period['label']}: {self.chronology.title}",
+                  events=period["events"], overview=Markup(chart), periods=periods, period=period,
+                  prev=periods[i - 1] if i else None, next=periods[i + 1] if i + 1 < len(periods) else None,
+                  deps={("periods",)} | self._event_list_deps(period["events"]))
 
     # ------------------------------------------------------------------ records
 
@@ -111,54 +165,79 @@ class Site:
         g = self.graph
         entry = g.entries["events"][eid]
         prev, nxt = views.neighbours(g, eid)
+        statements = g.referrers("events", eid, "statements")
+        figures = g.referrers("events", eid, "figures")
+        discrepancies = g.referrers("events", eid, "discrepancies")
+        related = views.related_events(g, eid)
+        deps = self._record_deps("events", eid) | {("members", "events", eid)}
+        deps |= {("events", n["id"]) for n in (prev, nxt, *related) if n}
+        for kind in ENTITY_KINDS:  # related events come from the members of the same entities
+            deps |= {x for v in getattr(entry.record, kind) for x in ((kind, v), ("members", kind, v))}
+        for kind, ids in (("statements", statements), ("figures", figures), ("discrepancies", discrepancies)):
+            for rid in ids:
+                deps |= self._record_deps(kind, rid)
         self.page(urls.page("events", eid), "event.html", entry.record.title, _summary(entry.body),
-                  jsonld.event(g, eid, self.base_url), entry=entry, prev=prev, next=nxt,
+                  jsonld.event(g, eid, self.base_url), deps=deps, entry=entry, prev=prev, next=nxt,
                   cites=views.citations(g, "events", eid), entities=views.entity_links(g, entry.record),
-                  statements=views.refs(g, "statements", g.referrers("events", eid, "statements")),
-                  figures=g.referrers("events", eid, "figures"),
-                  discrepancies=views.refs(g, "discrepancies", g.referrers("events", eid, "discrepancies")),
-                  related=views.related_events(g, eid))
+                  statements=views.refs(g, "statements", statements), figures=figures,
+                  discrepancies=views.refs(g, "discrepancies", discrepancies), related=related)
 
     def source_page(self, sid: str) -> None:
         g = self.graph
         entry = g.entries["sources"][sid]
+        deps = {("sources", sid), ("cites", sid)}
+        for quote in g.quotes_by_source.get(sid, []):
+            if quote.kind != "sources":
+                deps |= self._record_deps(quote.kind, quote.owner)
         self.page(urls.page("sources", sid), "source.html", entry.record.title,
                   f"Source text with cited passages: {entry.record.title}",
-                  jsonld.source(g, sid, self.base_url), entry=entry,
+                  jsonld.source(g, sid, self.base_url), deps=deps, entry=entry,
                   paragraphs=views.source_paragraphs(g, sid),
                   exceptions=entry.record.quote_exceptions)
 
     def statement_page(self, sid: str) -> None:
         g = self.graph
         entry = g.entries["statements"][sid]
+        discrepancies = g.referrers("statements", sid, "discrepancies")
+        deps = self._record_deps("statements", sid) | {("members", "statements", sid)}
+        deps |= {("events", e) for e in entry.record.events}
+        deps |= {("discrepancies", d) for d in discrepancies}
         self.page(urls.page("statements", sid), "statement.html", views.statement_title(g, sid), "",
-                  jsonld.statement(g, sid, self.base_url), entry=entry,
+                  jsonld.statement(g, sid, self.base_url), deps=deps, entry=entry,
                   speaker=views.who(g, entry.record.speaker, entry.record.attribution),
                   renderings=views.renderings(g, sid), events=views.refs(g, "events", entry.record.events),
-                  discrepancies=views.refs(g, "discrepancies", g.referrers("statements", sid, "discrepancies")))
+                  discrepancies=views.refs(g, "discrepancies", discrepancies))
 
     def figures_index(self) -> None:
         g = self.graph
         ids = sorted(g.entries["figures"])
         chart = svg.figures_chart(g, ids, lambda p: urls.relative(urls.index("figures"), p))
+        deps = {("all", "figures"), ("all", "people"), ("all", "organisations"), ("all", "sources")}
         self.page(urls.index("figures"), "figures.html", "Figures",
                   "Every numeric claim, attributed: who claims how many, as of when, reported by whom.",
-                  groups=views.figure_groups(g, ids), chart=Markup(chart))
+                  deps=deps, groups=views.figure_groups(g, ids), chart=Markup(chart))
 
     def figure_page(self, fid: str) -> None:
         g = self.graph
         entry = g.entries["figures"][fid]
-        self.page(urls.page("figures", fid), "figure.html", views.figure_sentence(g, fid), "",
+        discrepancies = g.referrers("figures", fid, "discrepancies")
+        deps = self._record_deps("figures", fid) | {("members", "figures", fid)}
+        deps |= {("events", e) for e in entry.record.events} | {("discrepancies", d) for d in discrepancies}
+        self.page(urls.page("figures", fid), "figure.html", views.figure_sentence(g, fid), "", deps=deps,
                   entry=entry, claimant=views.who(g, entry.record.claimant, entry.record.attribution),
                   cites=views.citations(g, "figures", fid), events=views.refs(g, "events", entry.record.events),
                   place=views.refs(g, "places", [entry.record.place] if entry.record.place else []),
-                  discrepancies=views.refs(g, "discrepancies", g.referrers("figures", fid, "discrepancies")))
+                  discrepancies=views.refs(g, "discrepancies", discrepancies))
 
     def discrepancy_page(self, did: str) -> None:
         g = self.graph
         entry = g.entries["discrepancies"][did]
+        deps = self._record_deps("discrepancies", did)
+        for kind in ("figures", "statements", "events"):
+            for rid in getattr(entry.record, kind):
+                deps |= self._record_deps(kind, rid)
         self.page(urls.page("discrepancies", did), "discrepancy.html", entry.record.title,
-                  entry.record.description, entry=entry, cites=views.citations(g, "discrepancies", did),
+                  entry.record.description, deps=deps, entry=entry, cites=views.citations(g, "discrepancies", did),
                   figures=entry.record.figures, statements=views.refs(g, "statements", entry.record.statements),
                   events=views.refs(g, "events", entry.record.events))
 
@@ -167,18 +246,29 @@ class Site:
         entry = g.entries[kind][rid]
         linked = {by: g.referrers(kind, rid, by) for by in ("events", "statements", "figures")}
         items = sorted(((g.when(g.entries[by][i]).sort_key, by, i) for by, ids in linked.items() for i in ids))
+        deps = {(kind, rid), ("members", kind, rid), ("all", "sources")}
+        for _, by, i in items:
+            deps |= self._record_deps(by, i)
         self.page(urls.page(kind, rid), "entity.html", entry.record.name, entry.record.description,
-                  kind=kind, entry=entry, items=[(by, i) for _, by, i in items],
+                  deps=deps, kind=kind, entry=entry, items=[(by, i) for _, by, i in items],
                   occurrences=views.name_occurrences(g, kind, rid) if kind != "tags" else [])
 
-    def index(self, kind: str, ids: list) -> None:
+    def index(self, kind: str) -> None:
+        g = self.graph
+        if kind in ("sources", "statements"):
+            ids = sorted(g.entries[kind], key=lambda i: (g.when(g.entries[kind][i]).sort_key, i))
+        else:
+            ids = sorted(g.entries[kind], key=lambda i: (views.title_of(g, kind, i).casefold(), i))
+        deps = {("all", kind)} | ({("all", "people"), ("all", "organisations")} if kind == "statements" else set())
         label = views.KIND_LABELS[kind][1]
-        self.page(urls.index(kind), "index.html", label, f"{label} in this chronology.", kind=kind, ids=ids)
+        self.page(urls.index(kind), "index.html", label, f"{label} in this chronology.", deps=deps,
+                  kind=kind, ids=ids)
 
-    def assets(self) -> None:
-        for path in sorted((TEMPLATES / "assets").rglob("*")):
-            if path.is_file():
-                self.files["assets/" + path.relative_to(TEMPLATES / "assets").as_posix()] = path.read_bytes()
+    def about(self) -> None:
+        self.page("about.html", "about.html", "About this chronology")
+
+    def not_found(self) -> None:
+        self.page("404.html", "404.html", "Page not found", base_href=self.base_url or "")
 
 
 def _summary(body: str) -> str:

@@ -1,0 +1,186 @@
+"""Incremental rebuilds for the preview: re-read changed files, re-render only the pages they affect.
+
+The result is byte-identical to a full build of the same content (tests/test_incremental.py).
+How a page's dependencies are declared is described in `render.Site`.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import urls
+from .link import REFERENCES, Graph, link
+from .load import CONFIG_FILE, Loader, display_path
+from .render import TEMPLATES, TIMELINE_PAGE_LIMIT, Site, _periods
+from .write import check_paths
+
+
+@dataclass
+class Report:
+    """What one rebuild did, for the one line the terminal shows."""
+
+    changed: list
+    rewritten: int = 0
+    removed: int = 0
+    rendered: int = 0
+    seconds: float = 0.0
+    full: bool = False
+    problems: list = field(default_factory=list)
+
+    def line(self) -> str:
+        """Return the rebuild as one line: what changed, pages rewritten, time taken."""
+        what = ", ".join(self.changed[:3]) + (f" and {len(self.changed) - 3} more" if len(self.changed) > 3 else "")
+        took = f"{self.seconds * 1000:.0f} ms"
+        if self.problems:
+            return f"{what}: {len(self.problems)} problem(s); the last good site is still served ({took})"
+        kind = "full rebuild" if self.full else "rebuilt"
+        return (f"{what}: {kind}, {self.rewritten} file(s) rewritten, {self.removed} removed "
+                f"({self.rendered} pages rendered) in {took}")
+
+
+class Preview:
+    """A site kept up to date in `out_dir` as content and templates change."""
+
+    def __init__(self, content_dir: Path, out_dir: Path, templates: Path = TEMPLATES, base_url: str | None = None):
+        self.content_dir = Path(content_dir).resolve()
+        self.out = Path(out_dir)
+        self.templates = Path(templates).resolve()
+        self.base_url = base_url
+        self.loader = Loader(self.content_dir)
+        self.graph: Graph | None = None
+        self.deps: dict = {}  # page path -> dependency keys, as last rendered
+        self.written: dict = {}  # site path -> bytes on disk
+        self.problems: list = []
+        self.periods: list = []
+        self.last_rendered: list = []  # pages rendered by the last rebuild, for tests and reports
+
+    # ------------------------------------------------------------------ full
+
+    def build(self) -> Report:
+        """Read everything and build the whole site."""
+        started = time.perf_counter()
+        self.loader.scan()
+        return self._full(["everything"], started)
+
+    def _full(self, changed: list, started: float) -> Report:
+        graph = link(self.loader.content())
+        problems = graph.content.problems + graph.problems
+        if problems:
+            self.problems = sorted(set(problems))
+            return Report(changed, seconds=time.perf_counter() - started, problems=self.problems)
+        site = Site(graph, self.templates, self.base_url)
+        files = site.render()
+        rewritten, removed = self._write(files, complete=True)
+        self._keep(graph, site.deps)
+        self.last_rendered = sorted(site.deps)
+        return Report(changed, rewritten, removed, len(site.deps), time.perf_counter() - started, full=True)
+
+    def _keep(self, graph: Graph, deps: dict) -> None:
+        self.graph, self.deps, self.problems = graph, deps, []
+        self.periods = _period_keys(graph)
+
+    # ------------------------------------------------------------------ incremental
+
+    def update(self, paths) -> Report:
+        """Rebuild after the files at `paths` changed (added, modified or removed)."""
+        started = time.perf_counter()
+        paths = {Path(os.path.abspath(p)) for p in paths}
+        shown = sorted(display_path(p) for p in paths)
+        self.loader.update(p for p in paths if p.is_relative_to(self.content_dir))
+        structural = any(p.is_relative_to(self.templates) or p == self.content_dir / CONFIG_FILE
+                         or p == self.content_dir for p in paths)
+        if self.graph is None or structural:
+            return self._full(shown, started)
+        graph = link(self.loader.content())
+        problems = graph.content.problems + graph.problems
+        if problems:
+            self.problems = sorted(set(problems))
+            return Report(shown, seconds=time.perf_counter() - started, problems=self.problems)
+        site = Site(graph, self.templates, self.base_url)
+        specs = site.specs()
+        keys, pages = self._changes(self.graph, graph)
+        affected = {p for p, deps in self.deps.items() if deps & keys}
+        affected |= pages | (specs.keys() - self.deps.keys())
+        site.render(paths=affected)
+        files = {p: site.files[p] for p in site.files}
+        files.update(site.data_files(specs))
+        gone = self.deps.keys() - specs.keys()
+        rewritten, removed = self._write(files, remove=gone)
+        deps = {p: d for p, d in self.deps.items() if p not in gone}
+        deps.update(site.deps)
+        self._keep(graph, deps)
+        self.last_rendered = sorted(site.deps)
+        return Report(shown, rewritten, removed, len(site.deps), time.perf_counter() - started)
+
+    def _changes(self, old: Graph, new: Graph) -> tuple[set, set]:
+        """Return the dependency keys that changed between two graphs, and pages to redo regardless."""
+        changed = set()
+        for kind in new.entries:
+            before, after = old.entries[kind], new.entries[kind]
+            for rid in before.keys() | after.keys():
+                if before.get(rid) is not after.get(rid):  # unchanged files keep their Entry objects
+                    changed.add((kind, rid))
+        for sid in old.texts.keys() | new.texts.keys():
+            if old.texts.get(sid) is not new.texts.get(sid) and \
+                    getattr(old.texts.get(sid), "text", None) != getattr(new.texts.get(sid), "text", None):
+                changed.add(("sources", sid))
+        keys = set()
+        for kind, rid in changed:
+            keys |= {(kind, rid), ("all", kind)}
+            for graph in (old, new):
+                entry = graph.entries[kind].get(rid)
+                if entry is None:
+                    continue
+                for name, targets in REFERENCES.get(kind, {}).items():
+                    value = getattr(entry.record, name)
+                    for ref in [value] if isinstance(value, str) else (value or []):
+                        keys |= {("members", t, ref) for t in targets}
+                keys |= {("cites", q.source) for q in graph.quotes_of(kind, rid)}
+        pages = set()
+        moved = {rid for kind, rid in changed if kind == "events"}
+        if moved:
+            for graph in (old, new):
+                order = graph.timeline
+                index = {eid: i for i, eid in enumerate(order)}
+                for eid in moved & index.keys():
+                    i = index[eid]
+                    pages |= {urls.page("events", order[j]) for j in (i - 1, i + 1) if 0 <= j < len(order)}
+            if _period_keys(new) != self.periods:
+                keys.add(("periods",))
+                pages |= {p for p in self.deps if p.startswith("timeline/")} | {"index.html"}
+        return keys, pages
+
+    # ------------------------------------------------------------------ writing
+
+    def _write(self, files: dict, complete: bool = False, remove=()) -> tuple[int, int]:
+        """Write the files whose bytes changed; remove pages gone (or, if complete, anything not in files)."""
+        check_paths(files)
+        data = {p: v.encode("utf-8") if isinstance(v, str) else v for p, v in files.items()}
+        gone = set(remove)
+        if complete:
+            on_disk = {p.relative_to(self.out).as_posix() for p in self.out.rglob("*") if p.is_file()} \
+                if self.out.is_dir() else set()
+            gone |= on_disk - data.keys()
+            self.written = {p: v for p, v in self.written.items() if p in data}
+        rewritten = 0
+        for path in sorted(data):
+            if self.written.get(path) == data[path]:
+                continue
+            target = self.out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp")
+            temporary.write_bytes(data[path])
+            os.replace(temporary, target)  # a reader never sees half a page
+            self.written[path] = data[path]
+            rewritten += 1
+        for path in sorted(gone):
+            (self.out / path).unlink(missing_ok=True)
+            self.written.pop(path, None)
+        return rewritten, len(gone)
+
+
+def _period_keys(graph: Graph) -> list:
+    """Return the timeline's pages as (path, event ids): what period pages and their navigation show."""
+    return [(p.get("href"), tuple(p["events"])) for p in _periods(graph, graph.timeline, TIMELINE_PAGE_LIMIT)]

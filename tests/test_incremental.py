@@ -1,0 +1,139 @@
+"""The preview's incremental rebuild: it redoes only affected pages, and equals a full build."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from chronicle import pipeline
+from chronicle.incremental import Preview
+
+CONTENT = ROOT / "content"
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    preview = Preview(content, tmp_path / "preview")
+    assert not preview.build().problems
+    return content, preview, tmp_path
+
+
+def assert_same_as_full_build(content: Path, preview: Preview, tmp_path: Path, step: str):
+    full = tmp_path / f"full-{step}"
+    pipeline.build(content, full)
+    a, b = snapshot(preview.out), snapshot(full)
+    assert sorted(a) == sorted(b), step
+    assert [p for p in a if a[p] != b[p]] == [], step
+
+
+def edit(path: Path, old: str, new: str) -> Path:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def event_ids(content: Path) -> list[str]:
+    return sorted(p.stem for p in (content / "events").glob("*.md"))
+
+
+def test_editing_an_event_title_redoes_only_its_neighbourhood(project):
+    content, preview, _ = project
+    graph = preview.graph
+    eid = "miller-briefing-north-korean-deaths"
+    entry = graph.entries["events"][eid]
+    report = preview.update([edit(content / "events" / f"{eid}.md", entry.record.title, "A new title")])
+    rendered = set(preview.last_rendered)
+    assert f"events/{eid}.html" in rendered and "index.html" in rendered
+    at = graph.timeline.index(eid)
+    assert {f"events/{graph.timeline[at - 1]}.html", f"events/{graph.timeline[at + 1]}.html"} <= rendered
+    for person in entry.record.people:
+        assert f"people/{person}.html" in rendered
+    for quote in graph.quotes_of("events", eid):
+        assert f"sources/{quote.source}.html" in rendered
+    for sid in graph.referrers("events", eid, "statements"):
+        assert f"statements/{sid}.html" in rendered
+    unrelated = [e for e in graph.timeline if not (set(graph.entries["events"][e].record.tags)
+                                                   | set(graph.entries["events"][e].record.people)
+                                                   | set(graph.entries["events"][e].record.places)
+                                                   | set(graph.entries["events"][e].record.organisations))
+                 & (set(entry.record.tags) | set(entry.record.people) | set(entry.record.places)
+                    | set(entry.record.organisations))]
+    assert unrelated and not {f"events/{e}.html" for e in unrelated} & rendered - {
+        f"events/{graph.timeline[at - 1]}.html", f"events/{graph.timeline[at + 1]}.html"}
+    assert report.rendered < len(preview.deps) / 2
+    assert "A new title" in (preview.out / f"events/{eid}.html").read_text()
+
+
+def test_a_sequence_of_edits_equals_a_full_build(project):
+    content, preview, tmp_path = project
+    ids = event_ids(content)
+    events = content / "events"
+    new, renamed = events / "zz-new-event.md", events / "zz-renamed-event.md"
+    statement = sorted((content / "statements").glob("*.yaml"))[0]
+
+    def add():
+        new.write_text((events / "ukraine-incursion-into-kursk.md").read_text().replace("title: ", "title: Newly added: ", 1).replace("Newly added: ", "Newly added, "))
+        return [new]
+
+    def rename():
+        new.rename(renamed)
+        return [new, renamed]
+
+    def delete():
+        renamed.unlink()
+        return [renamed]
+
+    steps = [  # each step changes files on disk and returns the paths it changed
+        ("summary", lambda: [edit(events / f"{ids[0]}.md", "\n---\n", "\n---\nAn added first sentence. ")]),
+        ("date", lambda: [edit(events / "miller-briefing-north-korean-deaths.md", "date: 2024-12-16", "date: 2025-02-02")]),
+        ("add", add),
+        ("rename", rename),
+        ("person", lambda: [edit(content / "people" / "john-kirby.yaml", "name: John Kirby", "name: John F. Kirby")]),
+        ("tags", lambda: [edit(events / f"{ids[1]}.md", "tags: [", "tags: [friendly-fire, ")]),
+        ("statement", lambda: [edit(statement, "form: ", "context: Added in the preview.\nform: ")
+                               if "context:" not in statement.read_text()
+                               else edit(statement, "context: ", "context: Reworded. ")]),
+        ("delete", delete),
+        ("source", lambda: [edit(content / "sources" / "heavy-losses.yaml", "title: North", "title: The North")]),
+    ]
+    for name, change in steps:
+        report = preview.update(change())
+        assert not report.problems, (name, [str(p) for p in report.problems])
+        assert_same_as_full_build(content, preview, tmp_path, name)
+
+
+def test_errors_keep_the_last_good_site_and_recover(project):
+    content, preview, tmp_path = project
+    before = snapshot(preview.out)
+    broken = edit(content / "events" / "ukraine-incursion-into-kursk.md", "title:", "titel:")
+    report = preview.update([broken])
+    assert {p.path for p in report.problems} == {str(broken)}
+    assert sorted(p.message for p in report.problems) == ["missing required field 'title'", "unknown field 'titel'"]
+    assert snapshot(preview.out) == before
+    assert "2 problem(s); the last good site is still served" in report.line()
+    other = edit(content / "events" / "miller-briefing-north-korean-deaths.md", "Miller said", "Miller told reporters")
+    assert preview.update([other]).problems  # still broken elsewhere
+    fixed = edit(broken, "titel:", "title:")
+    report = preview.update([fixed])
+    assert not report.problems
+    assert_same_as_full_build(content, preview, tmp_path, "recovered")
+
+
+def test_template_change_is_a_full_rebuild(project, tmp_path):
+    content, _, _ = project
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    preview = Preview(content, tmp_path / "preview2", templates)
+    preview.build()
+    about = edit(templates / "about.html", "<h2>How to read it</h2>", "<h2>How to read this</h2>")
+    report = preview.update([about])
+    assert report.full and "How to read this" in (preview.out / "about.html").read_text()
