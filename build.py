@@ -21,12 +21,15 @@ COUNT_ORDER = ("sources", "events", "statements", "renderings", "figures", "peop
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", default="build", choices=("build", "check"),
-                        help="build the site (default), or only check the content")
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "check", "serve"),
+                        help="build the site (default), only check the content, or serve a live preview")
     parser.add_argument("--content", type=Path, default=HERE / "content", help="content folder (default: content/)")
     parser.add_argument("--out", type=Path, default=HERE / "site", help="output folder (default: site/)")
     parser.add_argument("--base-url", help="public URL of the site, for canonical links, feed and sitemap "
                         "(default: base_url in chronology.yaml)")
+    parser.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="serve: port (default: 8000)")
+    parser.add_argument("--open", action="store_true", help="serve: open the preview in a browser")
     return parser.parse_args(argv)
 
 
@@ -35,6 +38,10 @@ def main(argv=None) -> int:
     if args.base_url and not re.match(r"^https?://[^\s/]+", args.base_url):
         print(f"build.py: error: --base-url must be an http(s) URL, not {args.base_url!r}", file=sys.stderr)
         return 2
+    if args.command == "serve":
+        from chronicle.serve import serve
+
+        return serve(args.content, args.host, args.port, open_browser=args.open, base_url=args.base_url)
     try:
         if args.command == "check":
             graph = pipeline.check(args.content)

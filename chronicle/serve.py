@@ -1,0 +1,166 @@
+"""The preview server: serves the site with livereload, rebuilds on change, shows errors in the browser.
+
+Files are watched with watchfiles, which groups a burst of saves (an editor writing several files, a
+`git checkout` changing fifty) into one set of changes, so a burst gives one rebuild. livereload serves
+the site and tells the browser to reload. The site is built into a temporary folder, never into site/.
+"""
+from __future__ import annotations
+
+import errno
+import html
+import logging
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import webbrowser
+from pathlib import Path
+
+import livereload
+import watchfiles
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from tornado.ioloop import IOLoop
+
+from .incremental import Preview
+from .render import TEMPLATES
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+DEBOUNCE_MS = 1600  # longest a burst of changes is gathered before a rebuild
+STEP_MS = 50  # a burst has ended once nothing changed for this long
+
+
+def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, *, templates: Path = TEMPLATES,
+          open_browser: bool = False, base_url: str | None = None, out=sys.stdout) -> int:
+    """Build, serve and keep rebuilding until Ctrl-C; return the exit code."""
+    if host not in LOOPBACK:
+        print(f"warning: listening on {host}: anyone who can reach this machine can read the preview. "
+              "Use the default (127.0.0.1) unless you mean it.", file=out)
+    if not _port_free(host, port):
+        free = next((p for p in range(port + 1, port + 50) if _port_free(host, p)), None)
+        hint = f"; try --port {free}" if free else ""
+        print(f"error: port {port} on {host} is already in use (another preview?){hint}", file=sys.stderr)
+        return 2
+    site = Path(tempfile.mkdtemp(prefix="chronicle-preview-"))
+    stop = threading.Event()
+    watcher = None
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        preview = Preview(content, site, templates, base_url)
+        _report(preview.build(), preview, out)
+        server = livereload.Server(watcher=_NoPolling())
+        server._setup_logging = lambda: None  # one line per rebuild is ours to print
+        logging.getLogger("tornado.access").disabled = True
+        server.SFH = _handler_for(preview)
+        loop = IOLoop.current()
+        watcher = threading.Thread(target=_watch, args=(preview, [Path(content), Path(templates)], stop, loop, out),
+                                   name="chronicle-watch", daemon=True)
+        watcher.start()
+        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+        loop.add_callback(lambda: print(f"serving {url} (Ctrl-C to stop)", file=out, flush=True))
+        server.serve(port=port, host=host, root=str(site), restart_delay=0)
+    except OSError as err:
+        if err.errno != errno.EADDRINUSE:
+            raise
+        print(f"error: port {port} on {host} is already in use", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        if watcher:
+            watcher.join(timeout=5)
+        signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(site, ignore_errors=True)
+    print("stopped", file=out, flush=True)
+    return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _watch(preview: Preview, paths: list, stop: threading.Event, loop: IOLoop, out) -> None:
+    """Rebuild once per burst of changes, then tell every open page to reload."""
+    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=DEBOUNCE_MS, step=STEP_MS,
+                                    watch_filter=_relevant, raise_interrupt=False):
+        report = preview.update({path for _, path in changes})
+        _report(report, preview, out)
+        loop.add_callback(LiveReloadHandler.reload_waiters)
+
+
+def _relevant(change, path: str) -> bool:
+    name = Path(path).name
+    return not (name.startswith(".") or name.endswith(("~", ".swp", ".tmp")) or "__pycache__" in path)
+
+
+def _report(report, preview: Preview, out) -> None:
+    print(report.line(), file=out, flush=True)
+    for problem in report.problems:
+        print(f"  {problem}", file=out, flush=True)
+
+
+class _NoPolling(livereload.watcher.Watcher):
+    """livereload's own watcher stays idle: watchfiles does the watching (see _watch)."""
+
+    def start(self, callback):
+        return True  # tells livereload not to poll
+
+
+def _handler_for(preview: Preview):
+    class Handler(StaticFileHandler):
+        """Serves the site, or the list of problems while the content has any."""
+
+        async def get(self, path, include_body=True):
+            wants_page = path == "" or path.endswith((".html", "/"))
+            if preview.problems and wants_page and self.get_query_argument("last-good", None) is None:
+                self.set_status(500)
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                self.finish(error_page(preview.problems, path))
+                return
+            await super().get(path, include_body)
+
+    return Handler
+
+
+def error_page(problems: list, path: str) -> str:
+    """Return the page shown instead of the site while the content has problems."""
+    items = "\n".join(
+        f"<li><code>{html.escape(p.path)}{':' + str(p.line) if p.line else ''}</code> {html.escape(p.message)}"
+        + (f"<br><small>{html.escape(p.hint)}</small>" if p.hint else "") + "</li>" for p in problems)
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{count} in the content</title>
+<style>body{{font:1rem/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
+h1{{color:#a11}}li{{margin:.6rem 0}}code{{background:#f3f1ec;padding:0 .2rem}}</style>
+</head>
+<body>
+<main>
+<h1>{count} in the content</h1>
+<p>The site was not rebuilt. Fix the files below and save: this page reloads by itself.</p>
+<ol>
+{items}
+</ol>
+<p><a href="/{html.escape(path)}?last-good=1">See the last good version of this page</a></p>
+</main>
+</body>
+</html>
+"""
