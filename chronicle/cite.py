@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -46,36 +47,62 @@ class Miss:
     score: float = 0.0
 
 
+@lru_cache(maxsize=None)
+def prepared(text: str) -> "SourceText":
+    """Return the SourceText of `text`, prepared once per process (the preview re-links often)."""
+    return SourceText(text)
+
+
 class SourceText:
     """A source text prepared for matching: folded once, with a map back to the original offsets."""
 
     def __init__(self, text: str):
         self.text = text
-        folded = text.translate(_FOLD)
-        chars: list[str] = []
-        offsets: list[int] = []
-        in_space = True  # also strips leading whitespace
-        for i, ch in enumerate(folded):
-            if ch.isspace():
-                if not in_space:
-                    chars.append(" ")
-                    offsets.append(i)
-                in_space = True
-            else:
-                chars.append(ch)
-                offsets.append(i)
-                in_space = False
-        self.folded = "".join(chars)
-        self.offsets = offsets
+        folded = text.translate(_FOLD)  # one character for one: offsets are unchanged
+        pieces: list[str] = []
+        # The folded text is cut into segments that map linearly back to the original text:
+        # segment k starts at folded offset fold_at[k] and original offset orig_at[k].
+        fold_at: list[int] = []
+        orig_at: list[int] = []
+        at = size = 0
+        for run in _SPACE.finditer(folded):
+            start, end = run.span()
+            if start > at:
+                fold_at.append(size)
+                orig_at.append(at)
+                pieces.append(folded[at:start])
+                size += start - at
+            if start > 0:  # leading whitespace is dropped; any other run becomes one space
+                fold_at.append(size)
+                orig_at.append(start)
+                pieces.append(" ")
+                size += 1
+            at = end
+        if at < len(folded):
+            fold_at.append(size)
+            orig_at.append(at)
+            pieces.append(folded[at:])
+        self.folded = "".join(pieces)
+        self._fold_at, self._orig_at = fold_at, orig_at
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def original(self, at: int) -> int:
+        """Return the offset in the original text of offset `at` in the folded text."""
+        k = bisect.bisect_right(self._fold_at, at) - 1
+        return self._orig_at[k] + at - self._fold_at[k]
+
+    @property
+    def offsets(self) -> list[int]:
+        """Return the original offset of every folded character (for tests; `original` is cheaper)."""
+        return [self.original(i) for i in range(len(self.folded))]
 
     def line_of(self, offset: int) -> int:
         """Return the 1-based line holding character `offset` of the original text."""
         return bisect.bisect_right(self.line_starts, offset)
 
     def _span(self, at: int, length: int) -> Span:
-        start = self.offsets[at]
-        end = self.offsets[at + length - 1] + 1
+        start = self.original(at)
+        end = self.original(at + length - 1) + 1
         return Span(start, end, self.line_of(start), self.line_of(end - 1))
 
     def locate(self, quote: str, occurrence: int | None = None) -> Span | Miss:
@@ -88,7 +115,7 @@ class SourceText:
             at = self.folded.find(needle, at + 1)
         if not found:
             return self._closest(needle)
-        lines = tuple(self.line_of(self.offsets[a]) for a in found)
+        lines = tuple(self.line_of(self.original(a)) for a in found)
         if occurrence is None:
             if len(found) > 1:
                 return Miss("ambiguous", len(found), lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import dates
-from .cite import Miss, SourceText, Span
+from .cite import Miss, Span, prepared
 from .load import Content, Entry, slug
 from .schema import Citation
 from .problems import Problem, did_you_mean
@@ -82,7 +82,7 @@ class Graph:
 def link(content: Content) -> Graph:
     """Return the linked graph of `content`; its problems list every broken reference and quote."""
     graph = Graph(content)
-    graph.texts = {sid: SourceText(text) for sid, text in content.texts.items()}
+    graph.texts = {sid: prepared(text) for sid, text in content.texts.items()}
     _check_shared_ids(graph)
     lookup = {kind: _lookup(content.entries[kind]) for kind in content.entries}
     for kind, fields in REFERENCES.items():
@@ -105,7 +105,14 @@ def link(content: Content) -> Graph:
 
 def _index(graph: Graph) -> None:
     """Record, for every record, which records refer to it; and each record's located quotes."""
-    refs: dict = {}
+    rank = {}  # kind -> {id: position in date order (id order for undated kinds)}
+    for kind in REFERENCES:
+        if kind in ("events", "statements", "figures"):
+            ids = sorted(graph.entries[kind], key=lambda rid, k=kind: (graph.when(graph.entries[k][rid]).sort_key, rid))
+        else:
+            ids = sorted(graph.entries[kind])
+        rank[kind] = {rid: i for i, rid in enumerate(ids)}
+    found: dict = {}
     for kind, fields in REFERENCES.items():
         for entry in graph.entries[kind].values():
             for name, targets in fields.items():
@@ -113,15 +120,9 @@ def _index(graph: Graph) -> None:
                 for ref in [value] if isinstance(value, str) else (value or []):
                     target = next((t for t in targets if ref in graph.entries[t]), None)
                     if target:
-                        bucket = refs.setdefault((target, ref), {}).setdefault(kind, [])
-                        if entry.id not in bucket:
-                            bucket.append(entry.id)
-    for (target, ref), by_kind in refs.items():
-        for kind, ids in by_kind.items():
-            if kind in ("events", "statements", "figures"):
-                ids.sort(key=lambda rid, k=kind: (graph.when(graph.entries[k][rid]).sort_key, rid))
-            else:
-                ids.sort()
+                        found.setdefault((target, ref), {}).setdefault(kind, {})[entry.id] = None
+    refs = {key: {kind: sorted(ids, key=rank[kind].__getitem__) for kind, ids in by_kind.items()}
+            for key, by_kind in found.items()}
     graph.refs = refs
     graph.quotes_by_owner = {}
     graph.quotes_by_source = {}

@@ -21,11 +21,31 @@ Path_ = tuple  # a key path into the data, e.g. ("citations", 0, "quote")
 
 @dataclass
 class Document:
-    """Parsed YAML data plus the line of every key path and the raw text of every scalar."""
+    """Parsed YAML data; the line of every key path and the raw text of every scalar on demand.
+
+    Lines are only needed to report a problem, so they are worked out (by composing the text again)
+    the first time one is asked for; a valid file never pays for them, and a Document stays small.
+    """
 
     data: object
-    lines: dict = field(default_factory=dict)
-    raw: dict = field(default_factory=dict)
+    text: str = ""
+    first_line: int = 1
+    _lines: dict | None = None
+    _raw: dict | None = None
+
+    @property
+    def lines(self) -> dict:
+        if self._lines is None:
+            self._lines, self._raw = {}, {}
+            node = yaml.compose(self.text, Loader=_Loader) if self.text else None
+            if node is not None:
+                _build(node, (), self, [], "", self.first_line, record=True)
+        return self._lines
+
+    @property
+    def raw(self) -> dict:
+        self.lines  # noqa: B018 - fills _raw too
+        return self._raw
 
     def line_of(self, path: Path_) -> int:
         """Return the line of `path`, or of its nearest ancestor that has one."""
@@ -65,18 +85,17 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Document | No
                               "check indentation, colons and quotes on this line")]
     except yaml.YAMLError as err:
         return None, [Problem(path, first_line, f"invalid YAML: {err}")]
-    doc = Document(data=None)
+    doc = Document(data=None, text=text, first_line=first_line)
     problems: list[Problem] = []
     if node is None:
-        doc.data = None
         return doc, problems
     doc.data = _build(node, (), doc, problems, path, first_line)
     return doc, problems
 
 
-def _build(node, key_path, doc, problems, path, first_line):
-    line = first_line + node.start_mark.line
-    doc.lines[key_path] = line
+def _build(node, key_path, doc, problems, path, first_line, record=False):
+    if record:
+        doc._lines[key_path] = first_line + node.start_mark.line
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
         seen: dict = {}
@@ -93,13 +112,15 @@ def _build(node, key_path, doc, problems, path, first_line):
                     "YAML would silently keep only the last one; remove or merge one of them"))
                 continue
             seen[key] = key_line
-            result[key] = _build(value_node, key_path + (key,), doc, problems, path, first_line)
-            doc.lines[key_path + (key,)] = key_line
+            result[key] = _build(value_node, key_path + (key,), doc, problems, path, first_line, record)
+            if record:
+                doc._lines[key_path + (key,)] = key_line
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, key_path + (i,), doc, problems, path, first_line)
+        return [_build(item, key_path + (i,), doc, problems, path, first_line, record)
                 for i, item in enumerate(node.value)]
-    doc.raw[key_path] = node.value
+    if record:
+        doc._raw[key_path] = node.value
     if node.tag == _TIMESTAMP:
         return node.value  # dates stay text: EDTF is parsed later, and `2024-12-14` is valid EDTF
     if node.tag == _STR:

@@ -39,3 +39,31 @@ def test_repeated_quote_is_ambiguous_unless_occurrence_given():
     span = text.locate("He said", occurrence=2)
     assert span.first_line == 3
     assert text.locate("He said", occurrence=3).reason == "occurrence"
+
+
+def _reference_fold(text: str):
+    """The obvious character-by-character folding, to check the fast one against."""
+    from chronicle.cite import _FOLD
+
+    chars, offsets, in_space = [], [], True
+    for i, ch in enumerate(text.translate(_FOLD)):
+        if ch.isspace():
+            if not in_space:
+                chars.append(" ")
+                offsets.append(i)
+            in_space = True
+        else:
+            chars.append(ch)
+            offsets.append(i)
+            in_space = False
+    return "".join(chars), offsets
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.text(alphabet="ab “”‘’—–-\n\t\u00a0 x.", max_size=40))
+def test_fast_folding_maps_every_character_back(text):
+    folded = SourceText(text)
+    assert (folded.folded, folded.offsets) == _reference_fold(text)

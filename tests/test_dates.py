@@ -45,5 +45,45 @@ def test_exact_day():
 
 @pytest.mark.parametrize("bad", ["2024-13-01", "December 2024", "14/12/2024", ""])
 def test_invalid_dates_raise_with_examples(bad):
-    with pytest.raises(dates.DateError, match="is not a valid EDTF date; use for example"):
+    with pytest.raises(dates.DateError, match="is not a valid EDTF date"):
         dates.parse(bad)
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ("2023-02-29", "2023-02-29 is not a date in the calendar"),
+    ("2024-04-31~", "2024-04-31 is not a date in the calendar"),
+    ("2024-XX-12", "2024-XX-12 is not a date in the calendar"),
+    ("2025-01/2024-12", "it ends before it starts"),
+])
+def test_impossible_dates_are_errors(bad, reason):
+    with pytest.raises(dates.DateError, match=reason):
+        dates.parse(bad)
+
+
+# The fast parser must agree with the `edtf` package on every form it accepts.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_year = st.integers(1900, 2100).map(lambda y: f"{y:04d}")
+_month = st.one_of(st.integers(1, 12).map(lambda m: f"{m:02d}"), st.just("XX"))
+_day = st.one_of(st.integers(1, 31).map(lambda d: f"{d:02d}"), st.just("XX"))
+_single = st.one_of(
+    _year,
+    st.tuples(_year, _month).map("-".join),
+    st.tuples(_year, _month, _day).map("-".join),
+).flatmap(lambda d: st.sampled_from(["", "~", "?", "%"]).map(lambda q: d + q))
+_edtf = st.one_of(_single, st.tuples(_single, _single).map("/".join),
+                  _single.map(lambda d: "../" + d), _single.map(lambda d: d + "/.."))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_edtf)
+def test_fast_parser_agrees_with_the_edtf_package(text):
+    fast = dates._parse_fast(text)
+    if fast is None:
+        return  # left to the edtf package (or rejected as impossible)
+    try:
+        reference = dates.parse_with_edtf(text)
+    except Exception:  # the edtf package fails on some valid forms, such as ../1900-XX
+        return
+    assert fast == reference

@@ -71,7 +71,15 @@ def test_unknown_field_suggests_the_closest(make_content):
 def test_malformed_edtf(make_content):
     root = make_content(event_with("date: 2024-12-14", "date: 2024-14-12"))
     [problem] = problems_of(root)
-    assert problem.startswith("content/events/losses.md:2: 'date': '2024-14-12' is not a valid EDTF date; "
+    assert problem == ("content/events/losses.md:2: 'date': '2024-14-12' is not a valid EDTF date: "
+                       "2024-14-12 is not a date in the calendar (check the month and day; use XX for an "
+                       "unknown day or month)")
+
+
+def test_unparseable_edtf_gives_examples(make_content):
+    root = make_content(event_with("date: 2024-12-14", "date: mid-December"))
+    [problem] = problems_of(root)
+    assert problem.startswith("content/events/losses.md:2: 'date': 'mid-December' is not a valid EDTF date; "
                               "use for example 2024-12-14")
 
 
