@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Command line: `python build.py [build|check] [--content DIR] [--out DIR]`.
+"""Command line: `python build.py [build|check|serve] [--content DIR] [--out DIR]`.
 
-Exit codes: 0 success, 1 content errors, 2 bad usage.
+Exit codes: 0 success, 1 content errors, 2 bad usage, 3 search indexing failed.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from chronicle import pipeline
 from chronicle.problems import ContentErrors, summary_line
+from chronicle.search import SearchIndexError
 
 HERE = Path(__file__).resolve().parent
 
@@ -54,10 +55,15 @@ def main(argv=None) -> int:
             print(problem, file=sys.stderr)
         print(summary_line(err.problems), file=sys.stderr)
         return 1
+    except SearchIndexError as err:
+        print(f"error: {err}", file=sys.stderr)
+        print("The search index could not be made; the previous site was left as it was.", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was", file=sys.stderr)
         return 130
-    print(f"built {result.pages} pages ({result.files} files) into {args.out} in {result.seconds:.2f} s")
+    print(f"built {result.pages} pages ({result.files} files) into {args.out} in {result.seconds:.2f} s; "
+          f"{result.search.line()}")
     return 0
 
 

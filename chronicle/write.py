@@ -25,11 +25,13 @@ def check_paths(files: dict) -> None:
         seen.add(key)
 
 
-def write_site(files: dict, out: Path) -> int:
+def write_site(files: dict, out: Path, before_swap=None) -> int:
     """Write `files` (path -> str or bytes) as the site at `out`, swapping it in atomically.
 
     The new site is written to a fresh sibling folder first, so a failed or interrupted build
-    leaves the previous site as it was. Returns the number of files written.
+    leaves the previous site as it was. `before_swap(folder)`, if given, runs on the complete new folder
+    before it is swapped in (the search indexing): if it raises, the previous site stays. Returns the
+    number of files written.
     """
     check_paths(files)
     out = Path(out)
@@ -42,6 +44,8 @@ def write_site(files: dict, out: Path) -> int:
             data = files[rel]
             target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(fresh, 0o755)
+        if before_swap is not None:
+            before_swap(fresh)
         _swap(fresh, out)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
