@@ -3,6 +3,7 @@
 Files are watched with watchfiles, which groups a burst of saves (an editor writing several files, a
 `git checkout` changing fifty) into one set of changes, so a burst gives one rebuild. livereload serves
 the site and tells the browser to reload. The site is built into a temporary folder, never into site/.
+After each successful rebuild the search index is remade in the background (see _SearchIndexer).
 """
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ import livereload
 import watchfiles
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado.ioloop import IOLoop
+from tornado.web import HTTPError
 
 from .incremental import Preview
 from .render import TEMPLATES
+from .search import BUNDLE, SearchIndexError, index_site
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEBOUNCE_MS = 1600  # longest a burst of changes is gathered before a rebuild
@@ -42,20 +45,26 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, *, templates
         hint = f"; try --port {free}" if free else ""
         print(f"error: port {port} on {host} is already in use (another preview?){hint}", file=sys.stderr)
         return 2
-    site = Path(tempfile.mkdtemp(prefix="chronicle-preview-"))
+    scratch = Path(tempfile.mkdtemp(prefix="chronicle-preview-"))
+    site = scratch / "site"
     stop = threading.Event()
     watcher = None
+    indexer = _SearchIndexer(site, scratch / "search", out)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         preview = Preview(content, site, templates, base_url)
-        _report(preview.build(), preview, out)
+        site.mkdir(exist_ok=True)
+        report = preview.build()
+        _report(report, preview, out)
+        if not report.problems:
+            indexer.request()
         server = livereload.Server(watcher=_NoPolling())
         server._setup_logging = lambda: None  # one line per rebuild is ours to print
         logging.getLogger("tornado.access").disabled = True
-        server.SFH = _handler_for(preview)
+        server.SFH = _handler_for(preview, indexer)
         loop = IOLoop.current()
-        watcher = threading.Thread(target=_watch, args=(preview, [Path(content), Path(templates)], stop, loop, out),
-                                   name="chronicle-watch", daemon=True)
+        watcher = threading.Thread(target=_watch, args=(preview, [Path(content), Path(templates)], stop, loop, out,
+                                                        indexer), name="chronicle-watch", daemon=True)
         watcher.start()
         url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
         if open_browser:
@@ -73,8 +82,9 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, *, templates
         stop.set()
         if watcher:
             watcher.join(timeout=5)
+        indexer.close()
         signal.signal(signal.SIGTERM, previous)
-        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     print("stopped", file=out, flush=True)
     return 0
 
@@ -93,13 +103,75 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _watch(preview: Preview, paths: list, stop: threading.Event, loop: IOLoop, out) -> None:
-    """Rebuild once per burst of changes, then tell every open page to reload."""
+def _watch(preview: Preview, paths: list, stop: threading.Event, loop: IOLoop, out,
+           indexer: "_SearchIndexer | None" = None) -> None:
+    """Rebuild once per burst of changes, tell every open page to reload, then re-index for search."""
     for changes in watchfiles.watch(*paths, stop_event=stop, debounce=DEBOUNCE_MS, step=STEP_MS,
                                     watch_filter=_relevant, raise_interrupt=False):
         report = preview.update({path for _, path in changes})
         _report(report, preview, out)
         loop.add_callback(LiveReloadHandler.reload_waiters)
+        if indexer is not None and not report.problems:
+            indexer.request()
+
+
+class _SearchIndexer:
+    """Remakes the preview's search index in the background, so that search works without slowing reloads.
+
+    At most one indexing runs at a time; a request that comes while one runs makes it run once more when
+    it ends (any number of requests meanwhile coalesce into that one). Each index is written to a fresh
+    folder outside the site (a full rebuild of the preview prunes files it did not write) and then
+    served as /pagefind/ by the handler; the one before stays a while for pages still loading it.
+    """
+
+    def __init__(self, site: Path, root: Path, out):
+        self.site, self.root, self.out = site, root, out
+        self.current: Path | None = None  # the folder holding the latest pagefind/
+        self.runs = 0
+        self._lock = threading.Lock()
+        self._running = False
+        self._again = False
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def request(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            if self._running:
+                self._again = True
+                return
+            self._running = True
+            self._thread = threading.Thread(target=self._run, name="chronicle-search", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self.runs += 1
+            folder = self.root / str(self.runs)
+            try:
+                index_site(self.site, folder / BUNDLE)
+            except SearchIndexError as err:
+                print(f"search index not updated: {err}", file=self.out, flush=True)
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                self.current = folder
+                for old in self.root.iterdir():  # keep the latest two
+                    if old.name.isdigit() and int(old.name) < self.runs - 1:
+                        shutil.rmtree(old, ignore_errors=True)
+            with self._lock:
+                if not self._again or self._closed:
+                    self._running = False
+                    return
+                self._again = False
+
+    def close(self, timeout: float = 30) -> None:
+        """Let a running indexing finish (its files go with the preview folder) and start no other."""
+        with self._lock:
+            self._closed = True
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
 
 
 def _relevant(change, path: str) -> bool:
@@ -120,11 +192,17 @@ class _NoPolling(livereload.watcher.Watcher):
         return True  # tells livereload not to poll
 
 
-def _handler_for(preview: Preview):
+def _handler_for(preview: Preview, indexer: _SearchIndexer | None = None):
     class Handler(StaticFileHandler):
-        """Serves the site, or the list of problems while the content has any."""
+        """Serves the site, or the list of problems while the content has any; /pagefind/ from the index."""
 
         async def get(self, path, include_body=True):
+            if path.startswith(BUNDLE + "/") and indexer is not None:
+                if indexer.current is None:
+                    raise HTTPError(404)
+                self.root = str(indexer.current)
+                await super().get(path, include_body)
+                return
             wants_page = path == "" or path.endswith((".html", "/"))
             if preview.problems and wants_page and self.get_query_argument("last-good", None) is None:
                 self.set_status(500)
