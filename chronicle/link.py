@@ -1,6 +1,7 @@
 """Link: resolve every reference, locate every quote in its source, and build the content graph."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from . import dates
@@ -79,16 +80,20 @@ class Graph:
         return counts
 
 
-def link(content: Content) -> Graph:
-    """Return the linked graph of `content`; its problems list every broken reference and quote."""
+def link(content: Content, timings: dict | None = None) -> Graph:
+    """Return the linked graph of `content`; its problems list every broken reference and quote.
+
+    If `timings` is given, the seconds spent verifying citations are added to timings['verify'].
+    """
     graph = Graph(content)
-    graph.texts = {sid: prepared(text) for sid, text in content.texts.items()}
     _check_shared_ids(graph)
     lookup = {kind: _lookup(content.entries[kind]) for kind in content.entries}
     for kind, fields in REFERENCES.items():
         for entry in content.entries[kind].values():
             for name, targets in fields.items():
                 _check_references(graph, entry, name, targets, lookup)
+    started = time.perf_counter()
+    graph.texts = {sid: prepared(text) for sid, text in content.texts.items()}
     for entry in content.entries["sources"].values():
         for i, exception in enumerate(entry.record.quote_exceptions):
             citation = Citation(source=entry.id, quote=exception.quote)
@@ -97,6 +102,8 @@ def link(content: Content) -> Graph:
         for entry in content.entries[kind].values():
             for i, citation in enumerate(getattr(entry.record, name)):
                 _locate(graph, entry, name, i, citation, lookup["sources"])
+    if timings is not None:
+        timings["verify"] = timings.get("verify", 0.0) + time.perf_counter() - started
     graph.timeline = sorted(content.entries["events"],
                             key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
     _index(graph)

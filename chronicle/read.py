@@ -15,6 +15,7 @@ except AttributeError:  # pragma: no cover - wheels ship libyaml
 _constructor = yaml.constructor.SafeConstructor()
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PLAIN = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null")}
 
 Path_ = tuple  # a key path into the data, e.g. ("citations", 0, "quote")
 
@@ -125,7 +126,17 @@ def _build(node, key_path, doc, problems, path, first_line, record=False):
         return node.value  # dates stay text: EDTF is parsed later, and `2024-12-14` is valid EDTF
     if node.tag == _STR:
         return node.value
-    return _constructor.construct_object(node, deep=True)
+    if node.tag not in _PLAIN:
+        problems.append(Problem(path, first_line + node.start_mark.line,
+                                f"unsupported YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}'",
+                                "content holds plain text, numbers, lists and mappings only; remove the tag"))
+        return node.value
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError) as err:
+        problems.append(Problem(path, first_line + node.start_mark.line, f"unreadable value {node.value!r}: {err}",
+                                "put it in quotes to keep it as text"))
+        return node.value
 
 
 def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int, list[Problem]]:

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Benchmark: build synthetic chronologies of N events and report where the time goes.
+
+    python benchmarks/run.py                 # N = 1,000 and 10,000
+    python benchmarks/run.py --events 2000   # any N, repeatable
+    python benchmarks/run.py --json out.json # also write the results as JSON
+
+For each N it generates a deterministic chronology (benchmarks/synthetic.py), then in a fresh
+process runs a cold full build and reports the time per stage (load, verify citations, link,
+render, write, search index), pages written, output size and peak memory; then it starts the
+preview's incremental path (chronicle/incremental.py), edits one event file at a time and reports
+the time from saving the file to the rebuilt site. Content and output go to /dev/shm when it exists,
+so the disk does not dominate. Timings are reported, never asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+STAGES = ("load", "verify", "link", "render", "write", "search")
+EDITS = 7  # preview edits measured per N
+
+
+def scratch_root() -> Path:
+    shm = Path("/dev/shm")
+    return Path(tempfile.mkdtemp(prefix="chronicle-bench-", dir=shm if shm.is_dir() else None))
+
+
+def cold_build(content: Path, out: Path) -> dict:
+    """Run one full build in a fresh process; return its timings, pages, bytes and peak memory."""
+    code = ("import json, sys; sys.path.insert(0, %r); from benchmarks.run import _measure_build; "
+            "print(json.dumps(_measure_build(%r, %r)))") % (str(HERE.parent), str(content), str(out))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _measure_build(content: str, out: str) -> dict:
+    from chronicle import pipeline
+
+    timings: dict = {}
+    started = time.perf_counter()
+    result = pipeline.build(Path(content), Path(out), timings=timings)
+    total = time.perf_counter() - started
+    size = sum(p.stat().st_size for p in Path(out).rglob("*") if p.is_file())
+    files = sum(1 for p in Path(out).rglob("*") if p.is_file())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux -> MB
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"total": total, "stages": timings, "pages": result.pages, "files": files,
+            "bytes": size, "peak_mb": max(peak, children)}
+
+
+def preview_edits(content: Path, out: Path, edits: int = EDITS) -> dict:
+    """Time the preview's incremental path: save one event file, rebuild, repeat."""
+    from chronicle.incremental import Preview
+
+    preview = Preview(content, out)
+    started = time.perf_counter()
+    report = preview.build()
+    first = time.perf_counter() - started
+    assert not report.problems, report.problems[:3]
+    events = sorted((content / "events").glob("*.md"))
+    step = max(1, len(events) // edits)
+    times, rendered = [], []
+    for i in range(edits):
+        path = events[(i * step + step // 2) % len(events)]
+        text = path.read_text()
+        path.write_text(text.replace("title: ", f"title: Edited {i} ", 1))
+        started = time.perf_counter()
+        report = preview.update([path])
+        times.append(time.perf_counter() - started)
+        rendered.append(report.rendered)
+        assert not report.problems, report.problems[:3]
+    return {"first_build": first, "edit_median": statistics.median(times), "edit_max": max(times),
+            "edits": times, "pages_rendered_median": statistics.median(rendered)}
+
+
+def run(sizes: list[int]) -> dict:
+    from synthetic import generate
+
+    results = {"machine": machine(), "sizes": []}
+    for n in sizes:
+        root = scratch_root()
+        try:
+            started = time.perf_counter()
+            counts = generate(root / "content", events=n)
+            generated = time.perf_counter() - started
+            build = cold_build(root / "content", root / "site")
+            preview = preview_edits(root / "content", root / "preview")
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        results["sizes"].append({"events": n, "counts": counts, "generate": generated, "build": build,
+                                 "preview": preview})
+        print(table_row(results["sizes"][-1]), flush=True)
+    return results
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine()}
+
+
+HEADER = ("| events | pages | full build | load | verify | link | render | write | search | "
+          "output | peak memory | preview edit (median / max) |\n"
+          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+
+def table_row(size: dict) -> str:
+    build, preview, stages = size["build"], size["preview"], size["build"]["stages"]
+    cells = [f"{size['events']:,}", f"{build['pages']:,}", f"{build['total']:.2f} s"]
+    cells += [f"{stages[s]:.2f} s" if s in stages else "-" for s in STAGES]
+    cells += [f"{build['bytes'] / 1e6:.0f} MB", f"{build['peak_mb']:.0f} MB",
+              f"{preview['edit_median'] * 1000:.0f} / {preview['edit_max'] * 1000:.0f} ms"]
+    return "| " + " | ".join(cells) + " |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, nargs="+", default=[1000, 10000], help="sizes to run")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    print(HEADER, flush=True)
+    results = run(args.events)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
