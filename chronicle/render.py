@@ -8,7 +8,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import dates, export, feeds, jsonld, svg, urls, views
+from . import dates, export, feeds, jsonld, search, svg, urls, views
 from .link import Graph
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -55,14 +55,15 @@ class Site:
              deps=(), **context) -> None:
         """Render one HTML page at site path `path`, recording what it depends on."""
         link = lambda target: urls.relative(path, target)  # noqa: E731
+        facets = search.page_facets(self.graph, path)  # what the search index learns of a record page
         html = self.env.get_template(template).render(
-            page=path, link=link, title=title, chronology=self.chronology,
+            page=path, link=link, title=title, chronology=self.chronology, facets=facets,
             description=description or self.chronology.description,
             canonical=(self.base_url + path) if self.base_url else "",
             jsonld=jsonld.script(jsonld_data) if jsonld_data else "",
             graph=self.graph, views=views, urls=urls, when=self.graph.when, **context)
         self.files[path] = html
-        self.deps[path] = frozenset(deps) | {("chronology",)}
+        self.deps[path] = frozenset(deps) | {("chronology",)} | (facets.deps if facets else frozenset())
 
     # ------------------------------------------------------------------ what pages exist
 
@@ -88,6 +89,7 @@ class Site:
             for rid in sorted(g.entries[kind]):
                 specs[urls.page(kind, rid)] = (self.entity_page, (kind, rid))
         specs["about.html"] = (self.about, ())
+        specs["search.html"] = (self.search_page, ())
         specs["404.html"] = (self.not_found, ())
         return specs
 
@@ -143,11 +145,11 @@ class Site:
         overview = Markup(svg.timeline(g, g.timeline, lambda p: urls.relative("index.html", p)))
         if len(periods) == 1:
             self.page("index.html", "timeline.html", self.chronology.title, events=g.timeline,
-                      overview=overview, periods=[], period=None,
+                      overview=overview, periods=[], period=None, filters=search.timeline_filters(g, g.timeline),
                       deps={("all", "events")} | self._event_list_deps(g.timeline))
         else:
             self.page("index.html", "timeline.html", self.chronology.title, events=[],
-                      overview=overview, periods=periods, period=None, deps={("all", "events")})
+                      overview=overview, periods=periods, period=None, filters=None, deps={("all", "events")})
 
     def period_page(self, periods: list, i: int) -> None:
         g = self.graph
@@ -156,6 +158,7 @@ class Site:
         chart = svg.timeline(g, period["events"], lambda p: urls.relative(path, p))
         self.page(path, "timeline.html", f"{period['label']}: {self.chronology.title}",
                   events=period["events"], overview=Markup(chart), periods=periods, period=period,
+                  filters=search.timeline_filters(g, period["events"]),
                   prev=periods[i - 1] if i else None, next=periods[i + 1] if i + 1 < len(periods) else None,
                   deps={("periods",)} | self._event_list_deps(period["events"]))
 
@@ -266,6 +269,11 @@ class Site:
 
     def about(self) -> None:
         self.page("about.html", "about.html", "About this chronology")
+
+    def search_page(self) -> None:
+        self.page("search.html", "search.html", "Search",
+                  "Search every event, statement, figure, source and person of this chronology.",
+                  filters=search.FILTERS)
 
     def not_found(self) -> None:
         self.page("404.html", "404.html", "Page not found", base_href=self.base_url or "")

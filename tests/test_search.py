@@ -1,0 +1,416 @@
+"""Search and timeline filters on the built site, in a real browser (Debian's Chromium on 127.0.0.1).
+
+Also measures what one search costs a reader: `python tests/test_search.py --weight` prints the bytes of
+JavaScript, CSS, WebAssembly and index files the browser downloads to search for "expendable".
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+import pytest  # noqa: E402
+from browser import AXE, browser, require, serve  # noqa: E402
+from conftest import ROOT, run_build  # noqa: E402
+
+from chronicle import pipeline, search  # noqa: E402
+
+CONTENT = ROOT / "content"
+AXE_RUN = ("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+           ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("search") / "site"
+    result = run_build("--content", CONTENT, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return pipeline.check(CONTENT)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as instance:
+        yield instance
+
+
+@pytest.fixture
+def page(chromium, site):
+    """A browser page on the served site; fails the test on any console error."""
+    errors: list[str] = []
+    with serve(site) as base:
+        tab = chromium.new_page()
+        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.base = base
+        yield tab
+        tab.close()
+    assert errors == []
+
+
+def run_search(page, query: str = "") -> list[str]:
+    """Open the search page at `query` (e.g. 'q=Plekhovo&kind=Event'); return the result paths."""
+    page.goto(f"{page.base}search.html" + (f"?{query}" if query else ""))
+    return results(page)
+
+
+def results(page) -> list[str]:
+    page.wait_for_selector("#search-status:not(:empty)")
+    page.wait_for_selector("#search-results:not([aria-busy])", state="attached")
+    hrefs = page.eval_on_selector_all("#search-results li h2 a", "links => links.map(a => a.href)")
+    return [urlsplit(h).path.removeprefix("/") for h in hrefs]
+
+
+def sources_mentioning(graph, word: str) -> set[str]:
+    """Return the pages of the sources whose article text (not page chrome) contains `word`."""
+    found = set()
+    for sid, entry in graph.entries["sources"].items():
+        text = graph.texts[sid]
+        chrome = {n for c in entry.record.chrome for n in range(c.span[0], c.span[1] + 1)}
+        lines = text.text.splitlines()
+        if any(word in line for n, line in enumerate(lines, 1) if n not in chrome):
+            found.add(f"sources/{sid}.html")
+    return found
+
+
+# ---------------------------------------------------------------------- the index, without a browser
+
+def test_the_build_indexes_every_record_page_and_only_those(site, graph):
+    bundle = site / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
+    assert not any((bundle / name).exists() for name in search.UNUSED)
+    records = sum(len(graph.entries[kind]) for kind in search.KIND_NAMES)
+    assert len(list((bundle / "fragment").glob("*.pf_fragment"))) == records
+
+
+def fragments(site: Path) -> dict[str, dict]:
+    out = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        out[data["url"].removeprefix("/")] = data
+    return out
+
+
+def test_only_page_content_is_indexed(site, graph):
+    indexed = fragments(site)
+    for url, data in indexed.items():
+        for chrome in ("Skip to content", "How to read this chronology", "Atom feed", "text-fragment link",
+                       "Browse the indexes", "Related events"):
+            assert chrome not in data["content"], (url, chrome)
+    event = indexed["events/diu-mixed-units-losses-december-14.html"]
+    assert event["meta"]["kind"] == "Event" and event["meta"]["date"] == "14 December 2024"
+    assert event["filters"]["kind"] == ["Event"] and "Plekhovo" in event["filters"]["place"]
+    # page chrome captured with an article (weather, other headlines) is not evidence, and not indexed
+    for sid, entry in graph.entries["sources"].items():
+        lines = graph.texts[sid].text.splitlines()
+        for c in entry.record.chrome:
+            for n in range(c.span[0], c.span[1] + 1):
+                line = lines[n - 1].strip()
+                if len(line) > 30 and not any(line in lines[m - 1] for m in range(1, len(lines) + 1)
+                                              if m != n and m not in range(c.span[0], c.span[1] + 1)):
+                    assert line not in indexed[f"sources/{sid}.html"]["content"], (sid, n)
+
+
+def test_a_failed_indexing_leaves_the_previous_site(tmp_path):
+    out = tmp_path / "site"
+    assert run_build("--content", CONTENT, "--out", out).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(CONTENT), "--out", str(out)],
+                            capture_output=True, text=True, env={**os.environ, "PAGEFIND_BINARY_PATH": "/bin/false"})
+    assert result.returncode == 3
+    assert "error: Pagefind could not index" in result.stderr and "Traceback" not in result.stderr
+    assert "the previous site was left as it was" in result.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_index_site_reports_a_missing_binary_clearly(tmp_path, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    with pytest.raises(search.SearchIndexError, match="could not run Pagefind"):
+        search.index_site(tmp_path)
+
+
+# ---------------------------------------------------------------------- search in the browser
+
+def test_search_finds_a_place_in_every_kind_of_page(page, graph):
+    found = run_search(page, "q=Plekhovo")
+    expected = {"places/plekhovo.html", "events/diu-mixed-units-losses-december-14.html"}
+    expected |= sources_mentioning(graph, "Plekhovo")
+    assert expected <= set(found), found
+    kinds = page.locator("#search-results .kind-label").all_inner_texts()
+    assert {"Place", "Event", "Source"} <= {k.capitalize() for k in kinds}
+    # each result shows its kind, its date when it has one, and the matching excerpt
+    event = page.locator("#search-results li", has=page.locator('a[href*="events/diu-mixed-units"]'))
+    assert "14 December 2024" in event.locator(".result-meta").inner_text()
+    assert event.locator(".excerpt mark").first.inner_text().startswith("Plekhovo")
+
+
+def test_search_finds_a_quoted_word_and_a_kind_filter_narrows(page, graph):
+    found = run_search(page, "q=expendable")
+    assert {"statements/kirby-expendable-hopeless-assaults.html"} | sources_mentioning(graph, "expendable") \
+        <= set(found), found
+    page.select_option("#search-kind", "Statement")
+    narrowed = results(page)
+    assert narrowed and set(narrowed) < set(found)
+    assert all(p.startswith("statements/") for p in narrowed)
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["expendable"], "kind": ["Statement"]}
+    assert "(kind: Statement)" in page.locator("#search-status").inner_text()
+
+
+def test_search_finds_a_figure_and_a_person_filter_narrows(page):
+    found = run_search(page, "q=3%2C800")
+    assert {"figures/zelensky-nearly-3800.html", "discrepancies/zelensky-casualty-estimates.html",
+            "sources/hard-to-hide.html"} <= set(found), found
+    assert run_search(page, "q=3800")[:1] == found[:1]
+    narrowed = run_search(page, "q=3%2C800&person=Volodymyr+Zelensky")
+    assert "figures/zelensky-nearly-3800.html" in narrowed and "sources/hard-to-hide.html" not in narrowed
+
+
+def test_search_by_date_and_shared_address(page):
+    found = run_search(page, "q=expendable&sort=date-asc")
+    assert page.input_value("#search-q") == "expendable" and page.input_value("#search-sort") == "date-asc"
+    dates = page.eval_on_selector_all("#search-results li", "items => items.length")
+    assert dates == len(found) > 1
+    assert "without a date" in page.locator("#search-status").inner_text()
+    page.click("#search-clear")
+    page.wait_for_function("() => document.querySelector('#search-results').children.length === 0")
+    assert urlsplit(page.url).query == ""
+
+
+def test_the_header_box_leads_to_the_search(page):
+    page.goto(page.base + "events/diu-mixed-units-losses-december-14.html")
+    page.fill("#site-q", "Plekhovo")
+    page.press("#site-q", "Enter")
+    page.wait_for_url("**/search.html?q=Plekhovo")
+    assert "places/plekhovo.html" in results(page)
+
+
+def test_search_works_under_a_project_subpath(chromium, site, tmp_path):
+    (tmp_path / "chronology").symlink_to(site)
+    with serve(tmp_path) as base:
+        tab = chromium.new_page()
+        tab.base = base + "chronology/"
+        found = run_search(tab, "q=Plekhovo")
+        assert "places/plekhovo.html" not in found and "chronology/places/plekhovo.html" in found
+        tab.click('#search-results a[href*="places/plekhovo.html"]')
+        tab.wait_for_load_state()
+        assert tab.locator("h1").inner_text() == "Plekhovo"
+        tab.close()
+
+
+def test_without_javascript_the_box_is_a_link_to_the_indexes(chromium, site):
+    with serve(site) as base:
+        context = chromium.new_context(java_script_enabled=False)
+        tab = context.new_page()
+        tab.goto(base + "index.html")
+        assert not tab.locator("form.site-search").is_visible()
+        fallback = tab.locator(".search-fallback a")
+        assert fallback.is_visible() and fallback.get_attribute("href") == "search.html#browse"
+        assert not tab.locator("#event-filters").is_visible()
+        assert tab.locator("li.event:visible").count() == tab.locator("li.event").count() > 0
+        tab.goto(base + "search.html#browse")
+        assert tab.locator("#search-needs-js").is_visible() and not tab.locator("#search-form").is_visible()
+        assert tab.locator("#browse a").count() >= 9
+        context.close()
+
+
+def test_from_a_file_the_search_page_says_it_needs_http(chromium, site):
+    tab = chromium.new_page()
+    tab.goto((site / "search.html").as_uri())
+    assert tab.locator("#search-needs-http").is_visible()
+    assert not tab.locator("#search-needs-js").is_visible()
+    tab.close()
+
+
+def test_the_preview_server_reindexes_after_an_edit(chromium, tmp_path):
+    from playwright.sync_api import Error
+    from test_serve import free_port, serving, wait_for_line
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    event = content / "events" / "ukraine-incursion-into-kursk.md"
+    port = free_port()
+    with serving(content, port) as (process, lines):
+        tab = chromium.new_page()
+        tab.base = f"http://127.0.0.1:{port}/"
+
+        def search_until(query: str, wanted: str) -> list[str]:
+            found: list[str] = []
+            for _ in range(40):  # the index is made in the background, just after each rebuild
+                try:
+                    tab.goto(f"{tab.base}search.html?{query}")
+                    tab.wait_for_function("() => document.querySelector('#search-status').textContent"
+                                          " || !document.querySelector('#search-failed').hidden")
+                    if tab.locator("#search-status").inner_text():
+                        found = results(tab)
+                        if wanted in found:
+                            return found
+                except Error:  # livereload reloaded the page meanwhile
+                    pass
+                tab.wait_for_timeout(250)
+            raise AssertionError(f"{wanted} not found for {query}: {found}")
+
+        search_until("q=Plekhovo", "places/plekhovo.html")
+        event.write_text(event.read_text().replace("title: Ukraine mounts", "title: Zanzibarish, Ukraine mounts"))
+        wait_for_line(process, lines, "rebuilt")
+        search_until("q=Zanzibarish", "events/ukraine-incursion-into-kursk.html")
+        tab.close()
+    assert not any("search index not updated" in line for line in lines), lines
+
+
+# ---------------------------------------------------------------------- timeline filters
+
+def visible_events(page) -> list[str]:
+    return page.eval_on_selector_all("li.event:not([hidden])", "items => items.map(li => li.id)")
+
+
+def test_timeline_person_filter_shows_exactly_their_events_and_the_url_round_trips(page, graph, chromium):
+    page.goto(page.base + "index.html")
+    total = len(graph.timeline)
+    assert page.locator("#filter-status").inner_text() == f"Showing all {total} events."
+    person = "john-kirby"
+    expected = [e for e in graph.timeline if person in graph.entries["events"][e].record.people]
+    assert 0 < len(expected) < total
+    page.select_option("#f-person", person)
+    assert visible_events(page) == expected
+    assert page.locator("#filter-status").inner_text() == \
+        f"Showing {len(expected)} of {total} events: John Kirby."
+    assert parse_qs(urlsplit(page.url).query) == {"person": [person]}
+    shared = page.url
+
+    again = chromium.new_page()
+    again.goto(shared)
+    assert again.input_value("#f-person") == person and visible_events(again) == expected
+    again.click("#filters-clear")
+    assert len(visible_events(again)) == total and urlsplit(again.url).query == ""
+    again.close()
+
+
+def test_timeline_filters_combine_with_a_date_range(page, graph):
+    place = "kursk-oblast"
+    page.goto(page.base + f"index.html?place={place}&from=2024-12-01&to=2024-12-31")
+    expected = []
+    for eid in graph.timeline:
+        entry = graph.entries["events"][eid]
+        when = graph.when(entry)
+        lower, upper = when.iso("lower"), when.iso("upper")
+        if place in entry.record.places and (not upper or upper >= "2024-12-01") \
+                and (not lower or lower <= "2024-12-31"):
+            expected.append(eid)
+    assert 0 < len(expected) < len([e for e in graph.timeline if place in graph.entries["events"][e].record.places])
+    assert visible_events(page) == expected
+    assert page.input_value("#f-from") == "2024-12-01"
+    # months without a shown event are hidden; the overview dims the marks of hidden events
+    assert page.locator("section.month:not([hidden])").count() < page.locator("section.month").count()
+    hidden = next(e for e in graph.timeline if e not in expected)
+    assert "chart-filtered-out" in page.locator(f'a.chart-mark[href="events/{hidden}.html"]').first.get_attribute("class")
+
+
+def test_timeline_filters_are_keyboard_usable(page, graph):
+    page.goto(page.base + "index.html")
+    page.focus("#f-tag")
+    page.keyboard.press("ArrowDown")  # Chromium changes a closed select's value with the arrow keys
+    chosen = page.input_value("#f-tag")
+    assert chosen
+    assert all(chosen in graph.entries["events"][e].record.tags for e in visible_events(page))
+    page.focus("#filters-clear")
+    page.keyboard.press("Enter")
+    assert len(visible_events(page)) == len(graph.timeline)
+
+
+def test_a_split_timeline_says_filters_apply_to_the_page_shown(make_content, tmp_path):
+    from chronicle import render
+
+    events = {f"events/e{i:04d}.md": (f"---\ndate: {2023 + i % 2}-0{1 + i % 9}-01\ntitle: Event {i}\n"
+                                      "citations:\n  - source: art\n    quote: killed near Plekhovo\n---\nSummary.\n")
+              for i in range(render.TIMELINE_PAGE_LIMIT + 20)}
+    out = tmp_path / "site"
+    assert run_build("--content", make_content(events), "--out", out).returncode == 0
+    assert 'id="event-filters"' not in (out / "index.html").read_text()  # no event list there
+    page = (out / "timeline" / "2023.html").read_text()
+    assert 'id="event-filters"' in page and "Filters apply to the events of this page (2023) only" in page
+
+
+# ---------------------------------------------------------------------- accessibility
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_on_search_and_filtered_timeline(page, scheme):
+    require(AXE, "axe-core")
+    page.emulate_media(color_scheme=scheme)
+    violations = {}
+    for address in ("search.html?q=expendable&kind=Statement", "index.html?person=john-kirby&from=2024-12-01"):
+        page.goto(page.base + address)
+        if address.startswith("search"):
+            results(page)
+        page.add_script_tag(path=str(AXE))
+        violations[address] = page.evaluate(AXE_RUN)
+    assert violations == {a: [] for a in violations}
+
+
+# ---------------------------------------------------------------------- what one search costs
+
+def search_weight(chromium, site, term: str = "expendable") -> dict[str, tuple[int, int]]:
+    """Return what the browser downloads to open the search page and search for `term`, by type.
+
+    Each type maps to (files, bytes): every response's body as received, with an empty cache. The local
+    server sends files as they are; Pagefind's WebAssembly and index files are already gzipped, and a
+    host that gzips JavaScript and CSS (GitHub Pages does) sends those smaller: `js (gzipped)` says how
+    much. `search` sums what the search adds to a page: JavaScript, WebAssembly, index and fragments.
+    """
+    sizes: dict[str, list] = {}
+    with serve(site) as base:
+        context = chromium.new_context()  # an empty cache
+        tab = context.new_page()
+        seen = []
+        tab.on("response", lambda r: seen.append(r))
+        tab.goto(f"{base}search.html?q={term}")
+        results(tab)
+        for response in seen:
+            name = urlsplit(response.url).path.rsplit("/", 1)[-1]
+            body = response.body()
+            kind = ("html" if name.endswith(".html") else "css" if name.endswith(".css")
+                    else "js" if name.endswith(".js") else "wasm" if name.startswith("wasm.")
+                    else "index" if name.startswith("pagefind") or name.endswith((".pf_index", ".pf_filter"))
+                    else "fragments" if name.endswith(".pf_fragment") else "other")
+            for key, size in ((kind, len(body)),) + (((f"{kind} (gzipped)", len(gzip.compress(body))),)
+                                                     if kind in ("js", "css") else ()):
+                files, total = sizes.get(key, (0, 0))
+                sizes[key] = (files + 1, total + size)
+        context.close()
+    parts = [sizes[k] for k in ("js", "wasm", "index", "fragments") if k in sizes]
+    sizes["search"] = (sum(f for f, _ in parts), sum(b for _, b in parts))
+    return sizes
+
+
+def test_one_search_downloads_little(chromium, site):
+    sizes = search_weight(chromium, site)
+    assert sizes["search"][1] < 250_000, sizes  # about 95 KB of script, 72 KB of WebAssembly, the rest index
+    assert sizes["js (gzipped)"][1] < 40_000, sizes
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--weight"]:
+        sys.exit("usage: python tests/test_search.py --weight")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "site"
+        pipeline.build(CONTENT, out)
+        with browser() as instance:
+            sizes = search_weight(instance, out)
+    print("Downloaded to open search.html and search for \"expendable\" (empty cache):")
+    for kind, (files, size) in sizes.items():
+        print(f"{kind:16} {files:3} files {size:>9,} bytes")
