@@ -18,6 +18,9 @@ _FOLD = str.maketrans({
     "\u2212": "-",
 })
 _SPACE = re.compile(r"\s+")
+# The same table plus every whitespace character (all lie below U+3001) mapped to a plain space.
+_FOLD_AND_SPACE = {**_FOLD, **{c: " " for c in range(0x3001) if chr(c).isspace() and c != 0x20}}
+_SPACES = re.compile(r"^ +| {2,}")
 
 
 def normalise(text: str) -> str:
@@ -58,14 +61,16 @@ class SourceText:
 
     def __init__(self, text: str):
         self.text = text
-        folded = text.translate(_FOLD)  # one character for one: offsets are unchanged
+        # Every whitespace character becomes a plain space (one for one, so offsets are unchanged);
+        # then only runs of several spaces, and leading ones, need collapsing.
+        folded = text.translate(_FOLD_AND_SPACE)
         pieces: list[str] = []
         # The folded text is cut into segments that map linearly back to the original text:
         # segment k starts at folded offset fold_at[k] and original offset orig_at[k].
         fold_at: list[int] = []
         orig_at: list[int] = []
         at = size = 0
-        for run in _SPACE.finditer(folded):
+        for run in _SPACES.finditer(folded):
             start, end = run.span()
             if start > at:
                 fold_at.append(size)
@@ -85,6 +90,7 @@ class SourceText:
         self.folded = "".join(pieces)
         self._fold_at, self._orig_at = fold_at, orig_at
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._located: dict = {}
 
     def original(self, at: int) -> int:
         """Return the offset in the original text of offset `at` in the folded text."""
@@ -106,7 +112,13 @@ class SourceText:
         return Span(start, end, self.line_of(start), self.line_of(end - 1))
 
     def locate(self, quote: str, occurrence: int | None = None) -> Span | Miss:
-        """Return the Span of `quote`, or a Miss saying why it could not be placed."""
+        """Return the Span of `quote`, or a Miss saying why it could not be placed (remembered per text)."""
+        key = (quote, occurrence)
+        if key not in self._located:
+            self._located[key] = self._locate(quote, occurrence)
+        return self._located[key]
+
+    def _locate(self, quote: str, occurrence: int | None) -> Span | Miss:
         needle = normalise(quote)
         found = []
         at = self.folded.find(needle)

@@ -85,7 +85,11 @@ def _reject_impossible(text: str) -> None:
     """Raise DateError for dates of the common shape that the `edtf` package would wrongly accept."""
     sides = text.split("/") if text.count("/") == 1 else [text]
     for side in sides:
-        if _DATE.match(side) and _fast_date(side) is None:
+        match = _DATE.match(side)
+        if match and match.group(2) and match.group(2) != "XX" and 21 <= int(match.group(2)) <= 41 \
+                and not match.group(3):
+            return  # a season or quarter (2024-21 is spring 2024): the edtf package reads those
+        if match and _fast_date(side) is None:
             raise DateError(f"'{text}' is not a valid EDTF date: {side.rstrip('~?%')} is not a date in the "
                             "calendar (check the month and day; use XX for an unknown day or month)")
     if len(sides) == 2 and all(_DATE.match(side) for side in sides):

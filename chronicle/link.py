@@ -47,6 +47,7 @@ class Graph:
     quotes_by_owner: dict = field(default_factory=dict)  # (kind, id) -> [Quote]
     quotes_by_source: dict = field(default_factory=dict)  # source id -> [Quote]
     problems: list = field(default_factory=list)
+    cache: dict = field(default_factory=dict)  # views keep derived lookups here, one graph at a time
 
     @property
     def entries(self) -> dict:
@@ -189,7 +190,6 @@ def _suggest(ref: str, keys: dict, targets) -> str:
 
 
 def _locate(graph, entry, name, index, citation, source_keys) -> None:
-    line = entry.line(name, index, "quote")
     if citation.source in graph.content.broken["sources"]:
         return  # the source's own problem is reported already
     if citation.source not in graph.entries["sources"]:
@@ -202,14 +202,14 @@ def _locate(graph, entry, name, index, citation, source_keys) -> None:
         return  # the source's own problem (missing or changed text) is reported already
     found = text.locate(citation.quote, citation.occurrence)
     if isinstance(found, Miss):
-        graph.problems.append(_miss_problem(entry.path, line, citation, found))
+        graph.problems.append(_miss_problem(entry.path, entry.line(name, index, "quote"), citation, found))
         return
     source = graph.entries["sources"][citation.source]
     for chrome in source.record.chrome:
         first, last = chrome.span
         if found.first_line <= last and found.last_line >= first:
             graph.problems.append(Problem(
-                entry.path, line,
+                entry.path, entry.line(name, index, "quote"),
                 f"quote falls in page chrome of source '{citation.source}' (lines {chrome.lines}: {chrome.label}), "
                 "not in the article",
                 "cite the article itself; chrome is not evidence"))

@@ -1,7 +1,12 @@
 """The build as a recipe: load, link, render, write; each stage a plain function."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,19 +37,80 @@ class BuildResult:
     search: IndexStats | None = None  # None when built without the search index
 
 
-def build(content_dir: Path, out_dir: Path, base_url: str | None = None, index: bool = True) -> BuildResult:
+def build(content_dir: Path, out_dir: Path, base_url: str | None = None, index: bool = True,
+          timings: dict | None = None) -> BuildResult:
     """Check the content, render it, index it for search, and swap the new site in at `out_dir`.
 
     The search index is made in the new folder before the swap, so a failed indexing (SearchIndexError)
-    leaves the previous site as it was.
+    leaves the previous site as it was. `timings`, if given, receives the seconds of each stage.
     """
     started = time.perf_counter()
-    graph = check(content_dir)
-    files = Site(graph, base_url=base_url).render()
+    timings = {} if timings is None else timings
+    with _stage(timings, "load"):
+        content = load(Path(content_dir))
+    with _stage(timings, "link"):
+        graph = link(content, timings)
+    timings["link"] -= timings.get("verify", 0.0)  # reported apart
+    problems = content.problems + graph.problems
+    if problems:
+        raise ContentErrors(problems)
+    with _stage(timings, "render"):
+        files = render_files(graph, base_url)
     stats = []
-    written = write_site(files, out_dir, before_swap=(lambda folder: stats.append(index_site(folder)))
-                         if index else None)
+
+    def index_then_time(folder):
+        timings["write"] = time.perf_counter() - writing
+        with _stage(timings, "search"):
+            stats.append(index_site(folder))
+
+    writing = time.perf_counter()
+    written = write_site(files, out_dir, before_swap=index_then_time if index else None)
+    if not index:
+        timings["write"] = time.perf_counter() - writing
     pages = sum(1 for path in files if path.endswith(".html"))
     indexed = stats[0] if stats else None
     return BuildResult(graph, pages, written + (indexed.files if indexed else 0), time.perf_counter() - started,
                        indexed)
+
+
+@contextmanager
+def _stage(timings: dict, name: str):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+
+PARALLEL_FROM = 400  # pages; below this a second process costs more than it saves
+_shared: tuple = ()  # (graph, base_url), inherited by the forked worker
+
+
+def render_files(graph: Graph, base_url: str | None = None) -> dict:
+    """Return every output file of the site, rendering the pages in two processes when it pays.
+
+    The second process is forked after linking, so it shares the graph without copying it; it
+    renders every other page and sends the HTML back.
+    """
+    global _shared
+    site = Site(graph, base_url=base_url)
+    specs = site.specs()
+    if len(specs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+        return site.render()
+    paths = list(specs)
+    _shared = (graph, base_url)
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+            theirs = pool.submit(_render_part, paths[1::2])
+            site.render(paths=set(paths[0::2]))
+            files = {**site.files, **theirs.result()}
+    finally:
+        _shared = ()
+    files.update(site.data_files(specs))
+    files.update(site.assets())
+    return {path: files[path] for path in sorted(files)}
+
+
+def _render_part(paths: list) -> dict:
+    graph, base_url = _shared
+    return Site(graph, base_url=base_url).render(paths=set(paths))

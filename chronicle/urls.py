@@ -1,7 +1,7 @@
 """Where every page and anchor lives in the site. All internal links are relative."""
 from __future__ import annotations
 
-import posixpath
+from functools import lru_cache
 from urllib.parse import quote
 
 PAGE_KINDS = ("events", "sources", "statements", "figures", "people", "organisations", "places",
@@ -42,8 +42,22 @@ def text_fragment(words: str) -> str:
     return ":~:text=" + enc(" ".join(tokens[:4])) + "," + enc(" ".join(tokens[-4:]))
 
 
+@lru_cache(maxsize=262144)
 def relative(from_page: str, to_path: str) -> str:
-    """Return a link from one site page to another site path (an #anchor may follow)."""
-    target, _, anchor = to_path.partition("#")
-    rel = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
-    return rel + (f"#{anchor}" if anchor else "")
+    """Return a link from one site page to another site path (an #anchor may follow).
+
+    Site paths are plain relative POSIX paths (no '.', '..' or leading '/'), so the link is the
+    climb out of the page's folder followed by the target path.
+    """
+    target, hash_, anchor = to_path.partition("#")
+    here = from_page.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:])
+    if not target:
+        rel = ""
+    elif target == from_page:
+        rel = there[-1]
+    return rel + hash_ + anchor

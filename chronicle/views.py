@@ -1,7 +1,9 @@
 """Views: what each page shows, computed from the graph as plain data for the templates."""
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from . import urls
@@ -23,6 +25,7 @@ KIND_LABELS = {"events": ("Event", "Events"), "sources": ("Source", "Sources"),
                "places": ("Place", "Places"), "tags": ("Tag", "Tags"),
                "discrepancies": ("Discrepancy", "Discrepancies")}
 RELATED_LIMIT = 5
+RELATED_WINDOW = 12  # events considered on each side in time, per shared entity
 
 
 @dataclass(frozen=True)
@@ -104,17 +107,43 @@ def entity_links(graph: Graph, record) -> dict:
 
 
 def related_events(graph: Graph, rid: str) -> list[dict]:
-    """Return the events that share the most people, organisations, places or tags with `rid`."""
+    """Return the events that share the most people, organisations, places or tags with `rid`.
+
+    Among the events sharing an entity, only the RELATED_WINDOW nearest in time on each side are
+    considered, so a tag on thousands of events costs no more than a rare one; ties go to the
+    events nearest in time.
+    """
     record = graph.entries["events"][rid].record
-    mine = {(k, v) for k in ("people", "organisations", "places", "tags") for v in getattr(record, k)}
+    order = _timeline_positions(graph)
+    here = order[rid]
     scores: dict = {}
-    for kind, value in mine:
-        for other in graph.referrers(kind, value, "events"):
-            if other != rid:
-                scores[other] = scores.get(other, 0) + 1
-    order = {eid: i for i, eid in enumerate(graph.timeline)}
-    best = sorted(scores, key=lambda e: (-scores[e], order[e]))[:RELATED_LIMIT]
+    for kind in ("people", "organisations", "places", "tags"):
+        for value in getattr(record, kind):
+            members = graph.referrers(kind, value, "events")
+            ranks = _member_positions(graph, kind, value)
+            at = bisect.bisect_left(ranks, here)
+            for other in members[max(0, at - RELATED_WINDOW):at + RELATED_WINDOW + 1]:
+                if other != rid:
+                    scores[other] = scores.get(other, 0) + 1
+    best = sorted(scores, key=lambda e: (-scores[e], abs(order[e] - here), order[e]))[:RELATED_LIMIT]
     return refs(graph, "events", sorted(best, key=order.get))
+
+
+def _timeline_positions(graph: Graph) -> dict:
+    cache = graph.cache.setdefault("timeline_positions", {})
+    if not cache:
+        cache.update({eid: i for i, eid in enumerate(graph.timeline)})
+    return cache
+
+
+def _member_positions(graph: Graph, kind: str, value: str) -> list:
+    """Return the timeline positions of the events referring to an entity (sorted, like the list)."""
+    cache = graph.cache.setdefault("member_positions", {})
+    key = (kind, value)
+    if key not in cache:
+        order = _timeline_positions(graph)
+        cache[key] = [order[e] for e in graph.referrers(kind, value, "events")]
+    return cache[key]
 
 
 def neighbours(graph: Graph, rid: str) -> tuple:
@@ -174,7 +203,6 @@ def name_occurrences(graph: Graph, kind: str, rid: str) -> list[dict]:
     """Return where an entity's name or aliases occur in the source texts (article lines only)."""
     record = graph.entries[kind][rid].record
     names = sorted({record.name, *record.aliases}, key=lambda n: (-len(n), n))
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
     found = []
     for sid in sorted(graph.entries["sources"]):
         source = graph.entries["sources"][sid]
@@ -182,16 +210,46 @@ def name_occurrences(graph: Graph, kind: str, rid: str) -> list[dict]:
         if text is None:
             continue
         chrome = {n for c in source.record.chrome for n in range(c.span[0], c.span[1] + 1)}
-        lines = []
-        for match in pattern.finditer(text.text):
-            line = text.line_of(match.start())
+        hits = sorted({(at, name) for name in names for at in _occurrences(text.text, name)},
+                      key=lambda hit: (hit[0], -len(hit[1])))
+        lines, end = [], -1
+        for at, name in hits:
+            if at < end:
+                continue  # inside a longer name found at the same place
+            end = at + len(name)
+            line = text.line_of(at)
             if line not in chrome and (not lines or lines[-1][0] != line):
-                lines.append((line, match.group(0)))
+                lines.append((line, name))
         if lines:
             found.append({"source": sid, "title": source.record.title,
                           "lines": [{"line": n, "as": word, "href": urls.page("sources", sid) + "#" + urls.paragraph_anchor(n)}
                                     for n, word in lines]})
     return found
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4096)
+def _word_starts(text: str) -> dict:
+    """Return every word of `text` mapped to the offsets where it starts (built once per text)."""
+    starts: dict = {}
+    for match in _WORD.finditer(text):
+        starts.setdefault(match.group(), []).append(match.start())
+    return starts
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    """Return the offsets where `name` occurs in `text` as whole words, exactly as written."""
+    first = _WORD.match(name)
+    if not first:  # a name that does not start with a letter or digit: search it plainly
+        return [m.start() for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)]
+    out = []
+    for at in _word_starts(text).get(first.group(), ()):
+        end = at + len(name)
+        if text.startswith(name, at) and (end == len(text) or not (text[end].isalnum() or text[end] == "_")):
+            out.append(at)
+    return out
 
 
 def by_year_and_month(graph: Graph, ids) -> list[dict]:
