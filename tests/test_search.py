@@ -5,12 +5,16 @@ JavaScript, CSS, WebAssembly and index files the browser downloads to search for
 """
 from __future__ import annotations
 
+import functools
 import gzip
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -342,6 +346,47 @@ def test_a_split_timeline_says_filters_apply_to_the_page_shown(make_content, tmp
     assert 'id="event-filters"' not in (out / "index.html").read_text()  # no event list there
     page = (out / "timeline" / "2023.html").read_text()
     assert 'id="event-filters"' in page and "Filters apply to the events of this page (2023) only" in page
+
+
+CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:"
+
+
+@contextmanager
+def serve_with_csp(root: Path):
+    """Serve `root` on 127.0.0.1 with a strict Content-Security-Policy; yield the base URL."""
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            self.send_header("Content-Security-Policy", CSP)
+            super().end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_search_and_filters_work_under_a_strict_content_security_policy(chromium, site, graph):
+    """No inline script, style or event handler: a CSP allowing only the site's own files and WebAssembly."""
+    errors: list[str] = []
+    with serve_with_csp(site) as base:
+        tab = chromium.new_page()
+        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.base = base
+        assert "events/diu-mixed-units-losses-december-14.html" in run_search(tab, "q=Plekhovo&sort=date-desc")
+        response = tab.goto(base + "index.html?person=john-kirby")
+        assert response.headers["content-security-policy"] == CSP
+        kirby = [e for e in graph.timeline if "john-kirby" in graph.entries["events"][e].record.people]
+        assert tab.locator("#event-filters").is_visible() and visible_events(tab) == kirby
+        tab.close()
+    assert errors == []
 
 
 # ---------------------------------------------------------------------- accessibility
