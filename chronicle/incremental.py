@@ -13,7 +13,7 @@ from pathlib import Path
 from . import urls
 from .link import REFERENCES, Graph, link
 from .load import CONFIG_FILE, Loader, display_path
-from .render import TEMPLATES, TIMELINE_PAGE_LIMIT, Site, _periods
+from .render import TEMPLATES, TIMELINE_PAGE_LIMIT, Site, _periods, environment
 from .write import check_paths
 
 
@@ -55,6 +55,8 @@ class Preview:
         self.problems: list = []
         self.periods: list = []
         self.last_rendered: list = []  # pages rendered by the last rebuild, for tests and reports
+        self._pending_data = None  # (site, specs) whose data files an update deferred
+        self.env = environment(self.templates)
 
     # ------------------------------------------------------------------ full
 
@@ -65,12 +67,14 @@ class Preview:
         return self._full(["everything"], started)
 
     def _full(self, changed: list, started: float) -> Report:
+        self._pending_data = None
         graph = link(self.loader.content())
         problems = graph.content.problems + graph.problems
         if problems:
             self.problems = sorted(set(problems))
             return Report(changed, seconds=time.perf_counter() - started, problems=self.problems)
-        site = Site(graph, self.templates, self.base_url)
+        self.env = environment(self.templates)  # templates may have changed: compile afresh
+        site = Site(graph, self.templates, self.base_url, self.env)
         files = site.render()
         rewritten, removed = self._write(files, complete=True)
         self._keep(graph, site.deps)
@@ -83,8 +87,12 @@ class Preview:
 
     # ------------------------------------------------------------------ incremental
 
-    def update(self, paths) -> Report:
-        """Rebuild after the files at `paths` changed (added, modified or removed)."""
+    def update(self, paths, defer_data: bool = False) -> Report:
+        """Rebuild after the files at `paths` changed (added, modified or removed).
+
+        With `defer_data`, the feed, sitemap and exports (which depend on everything, and take the
+        longest) are left for `finish()`, so that the changed pages can be shown first.
+        """
         started = time.perf_counter()
         paths = {Path(os.path.abspath(p)) for p in paths}
         shown = sorted(display_path(p) for p in paths)
@@ -98,14 +106,18 @@ class Preview:
         if problems:
             self.problems = sorted(set(problems))
             return Report(shown, seconds=time.perf_counter() - started, problems=self.problems)
-        site = Site(graph, self.templates, self.base_url)
+        site = Site(graph, self.templates, self.base_url, self.env)
         specs = site.specs()
         keys, pages = self._changes(self.graph, graph)
         affected = {p for p, deps in self.deps.items() if deps & keys}
         affected |= pages | (specs.keys() - self.deps.keys())
         site.render(paths=affected)
         files = {p: site.files[p] for p in site.files}
-        files.update(site.data_files(specs))
+        if defer_data:
+            self._pending_data = (site, specs)
+        else:
+            self._pending_data = None
+            files.update(site.data_files(specs))
         gone = self.deps.keys() - specs.keys()
         rewritten, removed = self._write(files, remove=gone)
         deps = {p: d for p, d in self.deps.items() if p not in gone}
@@ -113,6 +125,16 @@ class Preview:
         self._keep(graph, deps)
         self.last_rendered = sorted(site.deps)
         return Report(shown, rewritten, removed, len(site.deps), time.perf_counter() - started)
+
+    def finish(self) -> Report | None:
+        """Write the feed, sitemap and exports an update deferred; return what it did, or None."""
+        if not self._pending_data:
+            return None
+        started = time.perf_counter()
+        site, specs = self._pending_data
+        self._pending_data = None
+        rewritten, _ = self._write(site.data_files(specs))
+        return Report(["feeds and exports"], rewritten, 0, 0, time.perf_counter() - started)
 
     def _changes(self, old: Graph, new: Graph) -> tuple[set, set]:
         """Return the dependency keys that changed between two graphs, and pages to redo regardless."""
@@ -129,14 +151,14 @@ class Preview:
         keys = set()
         for kind, rid in changed:
             keys |= {(kind, rid), ("all", kind)}
+            before, after = _references(old, kind, rid), _references(new, kind, rid)
+            # Only references added or dropped change the members of what they point to.
+            keys |= {("members", target, ref) for target, ref in before ^ after}
+            if (rid in old.entries[kind]) != (rid in new.entries[kind]) or _moved(old, new, kind, rid):
+                # Added, removed or moved in time: lists ordered by date (and the related events
+                # chosen by nearness in time) change for everything it refers to.
+                keys |= {("members", target, ref) for target, ref in before | after}
             for graph in (old, new):
-                entry = graph.entries[kind].get(rid)
-                if entry is None:
-                    continue
-                for name, targets in REFERENCES.get(kind, {}).items():
-                    value = getattr(entry.record, name)
-                    for ref in [value] if isinstance(value, str) else (value or []):
-                        keys |= {("members", t, ref) for t in targets}
                 keys |= {("cites", q.source) for q in graph.quotes_of(kind, rid)}
         pages = set()
         moved = {rid for kind, rid in changed if kind == "events"}
@@ -179,6 +201,26 @@ class Preview:
             (self.out / path).unlink(missing_ok=True)
             self.written.pop(path, None)
         return rewritten, len(gone)
+
+
+def _moved(old: Graph, new: Graph, kind: str, rid: str) -> bool:
+    """Return whether a dated record's date changed."""
+    if kind not in ("events", "statements", "figures"):
+        return False
+    return old.when(old.entries[kind][rid]) != new.when(new.entries[kind][rid])
+
+
+def _references(graph: Graph, kind: str, rid: str) -> set:
+    """Return the (kind, id) pairs a record refers to, or an empty set if it does not exist."""
+    entry = graph.entries[kind].get(rid)
+    if entry is None:
+        return set()
+    found = set()
+    for name, targets in REFERENCES.get(kind, {}).items():
+        value = getattr(entry.record, name)
+        for ref in [value] if isinstance(value, str) else (value or []):
+            found |= {(target, ref) for target in targets}
+    return found
 
 
 def _period_keys(graph: Graph) -> list:

@@ -102,8 +102,11 @@ class Loader:
         for path in sorted({Path(p) for p in paths}):
             if not path.is_relative_to(self.root):
                 continue
-            for known in [k for k in self.parsed if k == path or k.is_relative_to(path)]:
-                del self.parsed[known]
+            if path in self.parsed:
+                del self.parsed[path]
+            elif path.is_dir() or not path.exists():  # a folder added, removed or renamed
+                for known in [k for k in self.parsed if k.is_relative_to(path)]:
+                    del self.parsed[known]
             if path.is_dir():
                 for found in self._walk(path):
                     self.parsed[found] = parse_file(found, self.root)

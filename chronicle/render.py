@@ -41,10 +41,11 @@ class Site:
     re-renders exactly the pages whose keys changed (see `incremental.py`).
     """
 
-    def __init__(self, graph: Graph, templates: Path = TEMPLATES, base_url: str | None = None):
+    def __init__(self, graph: Graph, templates: Path = TEMPLATES, base_url: str | None = None,
+                 env: jinja2.Environment | None = None):
         self.graph = graph
         self.templates = templates
-        self.env = environment(templates)
+        self.env = env or environment(templates)  # the preview passes its own, to keep compiled templates
         self.chronology = graph.content.chronology
         base = base_url or self.chronology.base_url
         self.base_url = (base.rstrip("/") + "/") if base else None

@@ -108,9 +108,10 @@ def _watch(preview: Preview, paths: list, stop: threading.Event, loop: IOLoop, o
     """Rebuild once per burst of changes, tell every open page to reload, then re-index for search."""
     for changes in watchfiles.watch(*paths, stop_event=stop, debounce=DEBOUNCE_MS, step=STEP_MS,
                                     watch_filter=_relevant, raise_interrupt=False):
-        report = preview.update({path for _, path in changes})
+        report = preview.update({path for _, path in changes}, defer_data=True)
         _report(report, preview, out)
         loop.add_callback(LiveReloadHandler.reload_waiters)
+        preview.finish()  # the feed, sitemap and exports follow the pages
         if indexer is not None and not report.problems:
             indexer.request()
 

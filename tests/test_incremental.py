@@ -137,3 +137,15 @@ def test_template_change_is_a_full_rebuild(project, tmp_path):
     about = edit(templates / "about.html", "<h2>How to read it</h2>", "<h2>How to read this</h2>")
     report = preview.update([about])
     assert report.full and "How to read this" in (preview.out / "about.html").read_text()
+
+
+def test_deferred_data_files_catch_up(project):
+    content, preview, tmp_path = project
+    event = edit(content / "events" / "ukraine-incursion-into-kursk.md", "title: Ukraine", "title: Deferred, Ukraine")
+    report = preview.update([event], defer_data=True)
+    assert not report.problems
+    assert "Deferred" in (preview.out / "events" / "ukraine-incursion-into-kursk.html").read_text()
+    assert "Deferred" not in (preview.out / "data" / "chronology.json").read_text()
+    assert preview.finish().rewritten >= 1
+    assert preview.finish() is None
+    assert_same_as_full_build(content, preview, tmp_path, "deferred")
