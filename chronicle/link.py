@@ -55,8 +55,11 @@ class Graph:
 
     def when(self, entry: Entry) -> dates.When:
         """Return the parsed date of an event, statement, figure or source."""
-        record = entry.record
-        return dates.parse(record.as_of if entry.kind == "figures" else record.date)
+        when = entry.__dict__.get("_when")
+        if when is None:
+            record = entry.record
+            when = entry.__dict__["_when"] = dates.parse(record.as_of if entry.kind == "figures" else record.date)
+        return when
 
     def get(self, kind: str, rid: str) -> Entry:
         """Return the entry of `kind` with id `rid`."""
@@ -88,7 +91,7 @@ def link(content: Content, timings: dict | None = None) -> Graph:
     """
     graph = Graph(content)
     _check_shared_ids(graph)
-    lookup = {kind: _lookup(content.entries[kind]) for kind in content.entries}
+    lookup = _Lookups(content.entries)
     for kind, fields in REFERENCES.items():
         for entry in content.entries[kind].values():
             for name, targets in fields.items():
@@ -98,11 +101,11 @@ def link(content: Content, timings: dict | None = None) -> Graph:
     for entry in content.entries["sources"].values():
         for i, exception in enumerate(entry.record.quote_exceptions):
             citation = Citation(source=entry.id, quote=exception.quote)
-            _locate(graph, entry, "quote_exceptions", i, citation, lookup["sources"])
+            _locate(graph, entry, "quote_exceptions", i, citation, lookup)
     for kind, name in CITATION_FIELDS.items():
         for entry in content.entries[kind].values():
             for i, citation in enumerate(getattr(entry.record, name)):
-                _locate(graph, entry, name, i, citation, lookup["sources"])
+                _locate(graph, entry, name, i, citation, lookup)
     if timings is not None:
         timings["verify"] = timings.get("verify", 0.0) + time.perf_counter() - started
     graph.timeline = sorted(content.entries["events"],
@@ -113,9 +116,11 @@ def link(content: Content, timings: dict | None = None) -> Graph:
 
 def _index(graph: Graph) -> None:
     """Record, for every record, which records refer to it; and each record's located quotes."""
-    rank = {}  # kind -> {id: position in date order (id order for undated kinds)}
+    rank = {"events": {eid: i for i, eid in enumerate(graph.timeline)}}  # kind -> {id: position in date order}
     for kind in REFERENCES:
-        if kind in ("events", "statements", "figures"):
+        if kind == "events":
+            continue
+        if kind in ("statements", "figures"):
             ids = sorted(graph.entries[kind], key=lambda rid, k=kind: (graph.when(graph.entries[k][rid]).sort_key, rid))
         else:
             ids = sorted(graph.entries[kind])
@@ -144,6 +149,18 @@ def _check_shared_ids(graph: Graph) -> None:
     for both in sorted(set(people) & set(orgs)):
         graph.problems.append(Problem(orgs[both].path, 0, f"id '{both}' is both a person and an organisation",
                                       f"speakers and claimants may be either, so rename one (also {people[both].path})"))
+
+
+class _Lookups(dict):
+    """The did-you-mean keys of each kind, made the first time a problem asks for them."""
+
+    def __init__(self, entries: dict):
+        super().__init__()
+        self.all_entries = entries
+
+    def __missing__(self, kind: str) -> dict:
+        self[kind] = _lookup(self.all_entries[kind])
+        return self[kind]
 
 
 def _lookup(entries: dict) -> dict:
@@ -189,13 +206,13 @@ def _suggest(ref: str, keys: dict, targets) -> str:
     return f"add content/{targets[0]}/{ref}.yaml, or use an existing id"
 
 
-def _locate(graph, entry, name, index, citation, source_keys) -> None:
+def _locate(graph, entry, name, index, citation, lookup) -> None:
     if citation.source in graph.content.broken["sources"]:
         return  # the source's own problem is reported already
     if citation.source not in graph.entries["sources"]:
         graph.problems.append(Problem(entry.path, entry.line(name, index, "source"),
                                       f"unknown source '{citation.source}'",
-                                      _suggest(citation.source, source_keys, ("sources",))))
+                                      _suggest(citation.source, lookup["sources"], ("sources",))))
         return
     text = graph.texts.get(citation.source)
     if text is None:

@@ -70,6 +70,11 @@ class Site:
 
     def specs(self) -> dict:
         """Return every page path mapped to (method, arguments) that renders it, in a stable order."""
+        if getattr(self, "_specs", None) is None:
+            self._specs = self._make_specs()
+        return self._specs
+
+    def _make_specs(self) -> dict:
         g = self.graph
         specs = {}
         periods = _periods(g, g.timeline, TIMELINE_PAGE_LIMIT)
@@ -287,6 +292,15 @@ def _summary(body: str) -> str:
 
 def _periods(graph: Graph, ids: list, limit: int) -> list[dict]:
     """Split events into pages of at most about `limit`: by year, and a crowded year by month."""
+    if ids is graph.timeline:  # asked several times per build: remembered for the graph
+        key = ("periods", limit)
+        if key not in graph.cache:
+            graph.cache[key] = _split(graph, ids, limit)
+        return graph.cache[key]
+    return _split(graph, ids, limit)
+
+
+def _split(graph: Graph, ids: list, limit: int) -> list[dict]:
     if len(ids) <= limit:
         return [{"events": ids}]
     by_year: dict = {}

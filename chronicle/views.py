@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
+
 from . import urls
 from .highlight import paragraphs
 from .link import Graph, Quote
@@ -265,3 +267,25 @@ def by_year_and_month(graph: Graph, ids) -> list[dict]:
             months.append({"month": m, "label": f"{MONTHS[m - 1]} {y}", "anchor": f"m{y}-{m:02d}", "ids": []})
         months[-1]["ids"].append(eid)
     return years
+
+
+def date_html(when) -> Markup:
+    """Return a date in words with <time> elements, as the `date` macro of macros.html does."""
+    inner = "".join(f'<time datetime="{stamp}">{escape(text)}</time>' if stamp else str(escape(text))
+                    for text, stamp in when.parts)
+    return Markup(f'<span class="date">{inner}</span>')
+
+
+def linked_items(graph: Graph, items: list, page: str) -> Markup:
+    """Return the <li> lines of an entity page's list: kind, date and linked title of each record.
+
+    Written in Python rather than as a template loop because a popular tag lists thousands of
+    records, and the preview re-renders its page whenever one of them changes.
+    """
+    lines = []
+    for by, rid in items:
+        href = urls.relative(page, urls.page(by, rid))
+        lines.append(f'      <li><span class="kind-label">{KIND_LABELS[by][0]}</span> '
+                     f'{date_html(graph.when(graph.entries[by][rid]))}: '
+                     f'<a href="{escape(href)}">{escape(title_of(graph, by, rid))}</a></li>')
+    return Markup("\n".join(lines))
