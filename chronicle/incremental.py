@@ -95,7 +95,9 @@ class Preview:
         """
         started = time.perf_counter()
         paths = {Path(os.path.abspath(p)) for p in paths}
-        shown = sorted(display_path(p) for p in paths)
+        known = set(self.loader.parsed)
+        # Editors' short-lived temporary files (sed's, some IDEs') come and go within the burst.
+        shown = sorted(display_path(p) for p in paths if p.exists() or p in known) or ["(temporary files)"]
         self.loader.update(p for p in paths if p.is_relative_to(self.content_dir))
         structural = any(p.is_relative_to(self.templates) or p == self.content_dir / CONFIG_FILE
                          or p == self.content_dir for p in paths)
