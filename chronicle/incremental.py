@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
-from .link import REFERENCES, Graph, link
+from .link import REFERENCES, Graph, link, relink
 from .load import CONFIG_FILE, Loader, display_path
 from .render import TEMPLATES, TIMELINE_PAGE_LIMIT, Site, _periods, environment
 from .write import check_paths
@@ -103,7 +103,8 @@ class Preview:
                          or p == self.content_dir for p in paths)
         if self.graph is None or structural:
             return self._full(shown, started)
-        graph = link(self.loader.content())
+        content = self.loader.content()
+        graph = relink(self.graph, content) or link(content)
         problems = graph.content.problems + graph.problems
         if problems:
             self.problems = sorted(set(problems))

@@ -247,3 +247,109 @@ def _miss_problem(path, line, citation, miss: Miss) -> Problem:
     hint = (f"closest passage, line {miss.closest_line} ({miss.score:.0f}% similar): \"{miss.closest}\""
             if miss.closest else "copy the passage from the source text exactly")
     return Problem(path, line, f"quote not found in source '{citation.source}': \"{short}\"", hint)
+
+
+def relink(old: Graph, content: Content) -> Graph | None:
+    """Return the graph of `content`, redoing only the records whose files changed since `old`.
+
+    For the preview's edits: when no record was added or removed and no source changed, every other
+    record's references and located quotes are as they were, so they are taken from `old`. Returns
+    None when a full `link` is needed. The result equals `link(content)` (tests/test_incremental.py).
+    """
+    if old.problems or old.content.problems or content.broken != old.content.broken:
+        return None
+    changed = []
+    for kind, entries in content.entries.items():
+        before = old.entries[kind]
+        if entries.keys() != before.keys():
+            return None
+        changed += [(kind, rid) for rid, entry in entries.items() if before[rid] is not entry]
+    if any(kind == "sources" for kind, _ in changed) or content.texts != old.content.texts:
+        return None
+    graph = Graph(content)
+    graph.texts = old.texts
+    lookup = _Lookups(content.entries)
+    for kind, rid in changed:
+        entry = content.entries[kind][rid]
+        for name, targets in REFERENCES.get(kind, {}).items():
+            _check_references(graph, entry, name, targets, lookup)
+        if kind in CITATION_FIELDS:
+            for i, citation in enumerate(getattr(entry.record, CITATION_FIELDS[kind])):
+                _locate(graph, entry, CITATION_FIELDS[kind], i, citation, lookup)
+    fresh: dict = {}
+    for quote in graph.quotes:
+        fresh.setdefault((quote.kind, quote.owner), []).append(quote)
+    redone = set(changed)
+    quotes = [q for sid in content.entries["sources"] for q in old.quotes_by_owner.get(("sources", sid), [])]
+    for kind in CITATION_FIELDS:
+        for rid in content.entries[kind]:
+            quotes += fresh.get((kind, rid), []) if (kind, rid) in redone else old.quotes_by_owner.get((kind, rid), [])
+    graph.quotes = quotes
+    graph.timeline = sorted(content.entries["events"],
+                            key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
+    _reindex(old, graph, changed)
+    return graph
+
+
+def _targets(graph: Graph, entry: Entry) -> set:
+    """Return the (kind, id) of every existing record `entry` refers to."""
+    found = set()
+    for name, targets in REFERENCES.get(entry.kind, {}).items():
+        value = getattr(entry.record, name)
+        for ref in [value] if isinstance(value, str) else (value or []):
+            target = next((t for t in targets if ref in graph.entries[t]), None)
+            if target:
+                found.add((target, ref))
+    return found
+
+
+def _ranks(graph: Graph) -> dict:
+    rank = {"events": {eid: i for i, eid in enumerate(graph.timeline)}}
+    for kind in REFERENCES:
+        if kind == "events":
+            continue
+        if kind in ("statements", "figures"):
+            ids = sorted(graph.entries[kind], key=lambda rid, k=kind: (graph.when(graph.entries[k][rid]).sort_key, rid))
+        else:
+            ids = sorted(graph.entries[kind])
+        rank[kind] = {rid: i for i, rid in enumerate(ids)}
+    return rank
+
+
+def _reindex(old: Graph, graph: Graph, changed: list) -> None:
+    """Update `old`'s back-references for the changed records only (copying what it changes)."""
+    refs = dict(old.refs)
+    resort = set()
+    for kind, rid in changed:
+        if kind not in REFERENCES:
+            continue
+        before, after = _targets(old, old.entries[kind][rid]), _targets(graph, graph.entries[kind][rid])
+        moved = kind in ("events", "statements", "figures") and \
+            graph.when(graph.entries[kind][rid]) != old.when(old.entries[kind][rid])
+        for key in before ^ after:  # references kept stay where they are in their lists
+            by_kind = refs[key] = {k: list(v) for k, v in refs.get(key, {}).items()}
+            ids = [x for x in by_kind.get(kind, []) if x != rid]
+            if key in after:
+                ids.append(rid)
+            if ids:
+                by_kind[kind] = ids
+            else:
+                by_kind.pop(kind, None)
+            if not by_kind:
+                del refs[key]
+            if key in after:
+                resort.add((key, kind))
+        if moved:
+            resort |= {(key, kind) for key in before & after}
+    if resort:
+        rank = _ranks(graph)
+        for key, kind in resort:
+            if key in refs and kind in refs[key]:
+                refs[key] = {k: list(v) for k, v in refs[key].items()}  # never sort old's lists in place
+                refs[key][kind].sort(key=rank[kind].__getitem__)
+    graph.refs = refs  # lists without a moved record keep their relative order
+    graph.quotes_by_owner = {}
+    graph.quotes_by_source = {}
+    for quote in graph.quotes:
+        graph.quotes_by_owner.setdefault((quote.kind, quote.owner), []).append(quote)
+        graph.quotes_by_source.setdefault(quote.source, []).append(quote)

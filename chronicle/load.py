@@ -133,7 +133,11 @@ class Loader:
             return content
         _check_top_level(root, content)
         texts: dict = {}
-        for path in sorted(self.parsed):
+        if getattr(self, "_order", None) is None or len(self._order) != len(self.parsed) \
+                or not self._order_keys == self.parsed.keys():
+            self._order = sorted(self.parsed)  # re-sorted only when files come or go
+            self._order_keys = set(self.parsed)
+        for path in self._order:
             parsed = self.parsed[path]
             content.problems += parsed.problems
             if parsed.kind == "chronology":

@@ -149,3 +149,48 @@ def test_deferred_data_files_catch_up(project):
     assert preview.finish().rewritten >= 1
     assert preview.finish() is None
     assert_same_as_full_build(content, preview, tmp_path, "deferred")
+
+
+def test_relink_equals_a_full_link_after_edits(tmp_path):
+    """The preview's partial re-link gives exactly the graph a full link gives."""
+    import random
+
+    from chronicle.link import link, relink
+    from chronicle.load import Loader
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    loader = Loader(content)
+    loader.scan()
+    graph = link(loader.content())
+    rng = random.Random(7)
+    events = sorted((content / "events").glob("*.md"))
+    statements = sorted((content / "statements").glob("*.yaml"))
+    dates = ["2024-12-16", "2025-02-02", "2024-10~", "../2024-12-01", "2023-05"]
+    for step in range(12):
+        path = rng.choice(events + statements)
+        text = path.read_text()
+        if path.suffix == ".md" and step % 3 == 0:
+            text = text.replace("\ndate: ", f"\ndate: {rng.choice(dates)}\nxdate: ", 1)
+            text = "\n".join(line for line in text.split("\n") if not line.startswith("xdate: "))
+        elif path.suffix == ".md" and step % 3 == 1:
+            text = text.replace("tags: [", "tags: [diplomacy, ", 1) if "diplomacy" not in text else text
+        else:
+            if path.suffix == ".md":
+                text = text.replace("\n---\n", "\n---\nEdited. ", 1)
+            elif "note:" not in text:
+                text = text.replace("form: ", "note: Edited.\nform: ", 1)
+        path.write_text(text)
+        loader.update([path])
+        fresh = loader.content()
+        partial, full = relink(graph, fresh), link(fresh)
+        if full.problems:
+            assert partial is None or partial.problems, step
+            continue
+        assert partial is not None, step
+        assert partial.timeline == full.timeline, step
+        assert partial.refs == full.refs, step
+        assert partial.quotes == full.quotes, step
+        assert partial.quotes_by_source == full.quotes_by_source, step
+        assert partial.problems == full.problems == [], step
+        graph = partial
