@@ -150,7 +150,7 @@ def _member_positions(graph: Graph, kind: str, value: str) -> list:
 
 def neighbours(graph: Graph, rid: str) -> tuple:
     """Return link data for the previous and next events on the timeline (or None)."""
-    at = graph.timeline.index(rid)
+    at = _timeline_positions(graph)[rid]
     prev = refs(graph, "events", [graph.timeline[at - 1]])[0] if at > 0 else None
     nxt = refs(graph, "events", [graph.timeline[at + 1]])[0] if at + 1 < len(graph.timeline) else None
     return prev, nxt
