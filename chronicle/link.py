@@ -116,15 +116,7 @@ def link(content: Content, timings: dict | None = None) -> Graph:
 
 def _index(graph: Graph) -> None:
     """Record, for every record, which records refer to it; and each record's located quotes."""
-    rank = {"events": {eid: i for i, eid in enumerate(graph.timeline)}}  # kind -> {id: position in date order}
-    for kind in REFERENCES:
-        if kind == "events":
-            continue
-        if kind in ("statements", "figures"):
-            ids = sorted(graph.entries[kind], key=lambda rid, k=kind: (graph.when(graph.entries[k][rid]).sort_key, rid))
-        else:
-            ids = sorted(graph.entries[kind])
-        rank[kind] = {rid: i for i, rid in enumerate(ids)}
+    rank = _ranks(graph)
     found: dict = {}
     for kind, fields in REFERENCES.items():
         for entry in graph.entries[kind].values():
@@ -304,6 +296,7 @@ def _targets(graph: Graph, entry: Entry) -> set:
 
 
 def _ranks(graph: Graph) -> dict:
+    """Return kind -> {id: position}: date order for dated kinds (events by the timeline), else id order."""
     rank = {"events": {eid: i for i, eid in enumerate(graph.timeline)}}
     for kind in REFERENCES:
         if kind == "events":

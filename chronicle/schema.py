@@ -154,6 +154,9 @@ class Statement(Record):
 COUNTED = ("deployed", "stationed", "killed", "wounded", "killed-or-wounded", "casualties",
            "missing", "captured", "died-in-captivity")
 QUALIFIERS = ("about", "more-than", "at-least", "nearly", "up-to")
+# How pages word them: "killed-or-wounded" -> "killed or wounded", "more-than" -> "more than".
+COUNTED_WORDS = {counted: counted.replace("-", " ") for counted in COUNTED}
+QUALIFIER_WORDS = {qualifier: qualifier.replace("-", " ") for qualifier in QUALIFIERS}
 
 
 class Figure(Record):

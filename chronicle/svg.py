@@ -20,6 +20,7 @@ from markupsafe import escape
 
 from . import dates
 from .dates import MONTHS
+from .schema import COUNTED_WORDS, QUALIFIER_WORDS
 
 WIDTH = 1000
 OPEN = 10**6  # |year| >= OPEN marks an open end (see dates._FAR_PAST / _FAR_FUTURE)
@@ -30,12 +31,6 @@ LOG_RATIO = 50  # a chart whose numbers span more than this factor uses a log sc
 SERIES = 8  # colours (chart-s0 .. chart-s7) and marker shapes
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
-QUALIFIER_WORDS = {"about": "about", "more-than": "more than", "at-least": "at least",
-                   "nearly": "nearly", "up-to": "up to"}
-COUNTED_WORDS = {"deployed": "deployed", "stationed": "stationed", "killed": "killed",
-                 "wounded": "wounded", "killed-or-wounded": "killed or wounded",
-                 "casualties": "casualties", "missing": "missing", "captured": "captured",
-                 "died-in-captivity": "died in captivity"}
 
 # Every class the SVG uses, for svg.css and its test.
 CLASSES = ("chart", "chart-timeline", "chart-figures", "chart-axis", "chart-grid", "chart-label",

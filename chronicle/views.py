@@ -12,15 +12,9 @@ from . import urls
 from .highlight import paragraphs
 from .link import Graph, Quote
 from .dates import MONTHS
-from .schema import COUNTED
+from .schema import COUNTED, COUNTED_WORDS, QUALIFIER_WORDS  # noqa: F401 - templates use views.COUNTED_WORDS
 from .worddiff import marked
 
-QUALIFIER_WORDS = {"about": "about", "more-than": "more than", "at-least": "at least",
-                   "nearly": "nearly", "up-to": "up to"}
-COUNTED_WORDS = {"deployed": "deployed", "stationed": "stationed", "killed": "killed",
-                 "wounded": "wounded", "killed-or-wounded": "killed or wounded",
-                 "casualties": "casualties", "missing": "missing", "captured": "captured",
-                 "died-in-captivity": "died in captivity"}
 KIND_LABELS = {"events": ("Event", "Events"), "sources": ("Source", "Sources"),
                "statements": ("Statement", "Statements"), "figures": ("Figure", "Figures"),
                "people": ("Person", "People"), "organisations": ("Organisation", "Organisations"),
