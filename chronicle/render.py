@@ -148,14 +148,15 @@ class Site:
 
     def home(self, periods: list) -> None:
         g = self.graph
-        overview = Markup(svg.timeline(g, g.timeline, lambda p: urls.relative("index.html", p)))
         if len(periods) == 1:
+            overview = Markup(svg.timeline(g, g.timeline, lambda p: urls.relative("index.html", p)))
             self.page("index.html", "timeline.html", self.chronology.title, events=g.timeline,
                       overview=overview, periods=[], period=None, filters=search.timeline_filters(g, g.timeline),
                       deps={("all", "events")} | self._event_list_deps(g.timeline))
-        else:
+        else:  # a long timeline: the overview counts events per page, so an edit leaves it as it is
+            density = Markup(svg.density(periods, lambda p: urls.relative("index.html", p)))
             self.page("index.html", "timeline.html", self.chronology.title, events=[],
-                      overview=overview, periods=periods, period=None, filters=None, deps={("all", "events")})
+                      overview=density, periods=periods, period=None, filters=None, deps={("periods",)})
 
     def period_page(self, periods: list, i: int) -> None:
         g = self.graph

@@ -34,7 +34,7 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 # Every class the SVG uses, for svg.css and its test.
 CLASSES = ("chart", "chart-timeline", "chart-figures", "chart-axis", "chart-grid", "chart-label",
-           "chart-note", "chart-mark", "chart-dot", "chart-bar", "chart-approx", "chart-open",
+           "chart-note", "chart-mark", "chart-dot", "chart-bar", "chart-density", "chart-approx", "chart-open",
            "chart-arrow", "chart-point", "chart-span", "chart-range", "chart-legend",
            *(f"chart-s{i}" for i in range(SERIES)))
 
@@ -543,3 +543,42 @@ def figures_chart(graph, figure_ids: list, href, *, ident: str = "figures-chart"
                  f"{'are' if vague != 1 else 'is'} not plotted.")
     title = f"Chart of {_number(n)} figure{'s' * (n != 1)} over time"
     return "\n".join([*_open_svg(ident, "chart-figures", height, title, desc), *out, "</svg>"])
+
+
+# ---------------------------------------------------------------- the overview of a long timeline
+
+DENSITY_HEIGHT = 160
+
+
+def density(periods: list, href, *, ident: str = "timeline-density") -> str:
+    """Return an SVG bar chart of how many events each timeline page holds, each bar linking to it.
+
+    For a chronology too long for one timeline page: ten thousand tiny marks say less than the count
+    per year or month, and the chart does not change when an event is merely edited.
+    """
+    ident = _check_ident(ident)
+    most = max((len(p["events"]) for p in periods), default=0) or 1
+    n = len(periods)
+    left, right, top, bottom = 20, WIDTH - 20, 18, DENSITY_HEIGHT - 34
+    step = (right - left) / max(n, 1)
+    width = max(min(step * 0.8, 60), 2)
+    total = sum(len(p["events"]) for p in periods)
+    desc = (f"Number of events on each of the {n} timeline pages, {_number(total)} events in all; "
+            "each bar links to its page. The list of pages below gives the same counts as text.")
+    out = _open_svg(ident, "chart-density", DENSITY_HEIGHT, f"Events per timeline page ({_number(total)} in all)",
+                    desc)
+    out.append(f'<line class="chart-axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>')
+    every = max(1, math.ceil(n / 24))  # label at most about 24 bars
+    for i, period in enumerate(periods):
+        count = len(period["events"])
+        height = (bottom - top) * count / most
+        x = left + step * i + (step - width) / 2
+        bar = (f'<rect class="chart-bar" x="{_f(x)}" y="{_f(bottom - height)}" width="{_f(width)}" '
+               f'height="{_f(max(height, 1))}"/>')
+        label = f"{period['label']}: {_number(count)} event{'s' * (count != 1)}"
+        out.append(_link(href(period["href"]), label, bar, "chart-mark"))
+        if i % every == 0:
+            out.append(f'<text class="chart-label" x="{_f(x + width / 2)}" y="{bottom + 16}" '
+                       f'text-anchor="middle">{escape(period["label"])}</text>')
+    out.append("</svg>")
+    return "\n".join(out)

@@ -444,3 +444,17 @@ def test_a_few_far_earlier_events_do_not_stretch_the_axis(graph_of):
     war = _points(root)["../events/war.html"]
     assert any("chart-arrow" in classes(el) for el in war)
     assert "1 much earlier event is drawn at the left edge" in root.find(SVG + "desc").text
+
+
+def test_density_bars_link_to_each_timeline_page():
+    periods = [{"label": "2023", "href": "timeline/2023.html", "events": ["a"] * 30},
+               {"label": "January 2024", "href": "timeline/2024-01.html", "events": ["b"] * 300},
+               {"label": "<2025>", "href": "timeline/2025.html", "events": ["c"]}]
+    root = parse(svg.density(periods, href))
+    marks = _points(root)
+    assert list(marks) == ["../timeline/2023.html", "../timeline/2024-01.html", "../timeline/2025.html"]
+    heights = [float(a.find(SVG + "rect").get("height")) for a in marks.values()]
+    assert heights[1] > heights[0] > heights[2] > 0
+    assert marks["../timeline/2024-01.html"].get("aria-label") == "January 2024: 300 events"
+    assert "331 events in all" in root.find(SVG + "desc").text
+    assert "&lt;2025&gt;" in svg.density(periods, href)
