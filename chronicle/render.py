@@ -5,17 +5,14 @@ import json
 from pathlib import Path
 
 import jinja2
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import dates, export, feeds, jsonld, search, svg, urls, views
+from . import dates, export, feeds, jsonld, markdown, search, svg, urls, views
 from .link import Graph
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TIMELINE_PAGE_LIMIT = 300  # beyond this, the timeline is split into pages by year (or month)
 ENTITY_KINDS = ("people", "organisations", "places", "tags")
-
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
@@ -27,7 +24,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["markdown"] = lambda text: Markup(_markdown.render(text))
+    env.filters["markdown"] = markdown.render
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
 

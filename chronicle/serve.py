@@ -22,6 +22,7 @@ from pathlib import Path
 import livereload
 import watchfiles
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.server import LiveScriptInjector
 from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
@@ -186,6 +187,16 @@ def _report(report, preview: Preview, out) -> None:
         print(f"  {problem}", file=out, flush=True)
 
 
+class _ExternalLiveScript(LiveScriptInjector):
+    """Adds livereload's client to each page as an external script.
+
+    livereload's own snippet is an inline script, which the site's Content-Security-Policy
+    (script-src 'self') blocks; the client reads the server's address from its own src.
+    """
+
+    script = b'<script src="/livereload.js"></script>'
+
+
 class _NoPolling(livereload.watcher.Watcher):
     """livereload's own watcher stays idle: watchfiles does the watching (see _watch)."""
 
@@ -196,6 +207,10 @@ class _NoPolling(livereload.watcher.Watcher):
 def _handler_for(preview: Preview, indexer: _SearchIndexer | None = None):
     class Handler(StaticFileHandler):
         """Serves the site, or the list of problems while the content has any; /pagefind/ from the index."""
+
+        def prepare(self):
+            self._transforms = [_ExternalLiveScript(self.request) if isinstance(t, LiveScriptInjector) else t
+                                for t in self._transforms]
 
         async def get(self, path, include_body=True):
             if path.startswith(BUNDLE + "/") and indexer is not None:
@@ -238,7 +253,7 @@ h1{{color:#a11}}li{{margin:.6rem 0}}code{{background:#f3f1ec;padding:0 .2rem}}</
 <ol>
 {items}
 </ol>
-<p><a href="/{html.escape(path)}?last-good=1">See the last good version of this page</a></p>
+<p><a href="/{html.escape(path.lstrip('/'))}?last-good=1">See the last good version of this page</a></p>
 </main>
 </body>
 </html>

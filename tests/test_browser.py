@@ -43,6 +43,7 @@ def loaded(site):
     results = {}
     with serve(site) as base, browser() as chromium:
         page = chromium.new_page()
+        page.add_init_script(path=str(AXE))  # not a script tag, which the pages' CSP would refuse
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -52,7 +53,6 @@ def loaded(site):
                 errors.clear()
                 response = page.goto(base + path)
                 assert response.status == 200, path
-                page.add_script_tag(path=str(AXE))
                 violations = page.evaluate(
                     "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                     ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))")
