@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +23,11 @@ _SPACE = re.compile(r"\s+")
 # The same table plus every whitespace character (all lie below U+3001) mapped to a plain space.
 _FOLD_AND_SPACE = {**_FOLD, **{c: " " for c in range(0x3001) if chr(c).isspace() and c != 0x20}}
 _SPACES = re.compile(r"^ +| {2,}")
+# The closest-passage search costs about len(quote) * len(text); beyond this many characters of a quote
+# only its start is searched for, and the rest compared in place (a 100,000-character quote in a 10 MB
+# text would otherwise take hours).
+FUZZY_HEAD = 300
+SHOWN = 160  # longest closest passage shown in a message
 
 
 def normalise(text: str) -> str:
@@ -118,13 +125,27 @@ class SourceText:
             self._located[key] = self._locate(quote, occurrence)
         return self._located[key]
 
-    def _locate(self, quote: str, occurrence: int | None) -> Span | Miss:
-        needle = normalise(quote)
+    def _find_all(self, needle: str) -> list[int]:
         found = []
         at = self.folded.find(needle)
         while at != -1 and needle:
             found.append(at)
             at = self.folded.find(needle, at + 1)
+        return found
+
+    def _locate(self, quote: str, occurrence: int | None) -> Span | Miss:
+        needle = normalise(quote)
+        found = self._find_all(needle)
+        if not found and not needle.isascii():
+            # The same accented letter can be one code point (NFC) or a letter and a combining mark
+            # (NFD, as macOS and some web pages write it): try the quote in both forms.
+            for form in ("NFC", "NFD"):
+                other = unicodedata.normalize(form, needle)
+                if other != needle:
+                    found = self._find_all(other)
+                    if found:
+                        needle = other
+                        break
         if not found:
             return self._closest(needle)
         lines = tuple(self.line_of(self.original(a)) for a in found)
@@ -139,15 +160,41 @@ class SourceText:
     def _closest(self, needle: str) -> Miss:
         if not needle:
             return Miss("not-found")
+        if len(needle) > FUZZY_HEAD:
+            return self._closest_long(needle)
         hit = fuzz.partial_ratio_alignment(needle, self.folded, processor=None)
         if hit is None or hit.score == 0:
             return Miss("not-found")
         span = self._span(hit.dest_start, max(1, hit.dest_end - hit.dest_start))
-        start, end = span.start, span.end
-        while start > 0 and not self.text[start - 1].isspace():  # widen to whole words
+        closest = self._words(span.start, span.end)
+        if len(closest) > SHOWN:
+            closest = closest[:SHOWN - 3].rsplit(" ", 1)[0] + "..."
+        return Miss("not-found", closest=closest, closest_line=span.first_line, score=_score(hit.score))
+
+    def _closest_long(self, needle: str) -> Miss:
+        """Return the closest passage of a long quote: where its start fits best, shown from its first difference."""
+        hit = fuzz.partial_ratio_alignment(needle[:FUZZY_HEAD], self.folded, processor=None)
+        if hit is None or hit.score == 0:
+            return Miss("not-found")
+        at = max(0, hit.dest_start - hit.src_start)
+        candidate = self.folded[at:at + len(needle)]
+        same = len(os.path.commonprefix([needle, candidate]))
+        shown_at = at + max(0, same - 40)  # a little before the first difference
+        span = self._span(shown_at, max(1, min(SHOWN, len(self.folded) - shown_at)))
+        closest = self._words(span.start, span.end)
+        closest = ("..." if shown_at > at else "") + closest[:SHOWN].rsplit(" ", 1)[0] + "..."
+        return Miss("not-found", closest=closest, closest_line=self.line_of(self.original(min(at + same, len(self.folded) - 1))),
+                    score=_score(fuzz.ratio(needle, candidate)))
+
+    def _words(self, start: int, end: int) -> str:
+        """Return the original text from `start` to `end`, widened to whole words, folded."""
+        while start > 0 and not self.text[start - 1].isspace():
             start -= 1
         while end < len(self.text) and not self.text[end].isspace():
             end += 1
-        closest = self.text[start:end]
-        return Miss("not-found", closest=normalise(closest), closest_line=span.first_line,
-                    score=round(hit.score))
+        return normalise(self.text[start:end])
+
+
+def _score(score: float) -> int:
+    """Return a similarity in percent; never 100, since the quote was not found."""
+    return min(99, round(score))

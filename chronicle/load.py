@@ -5,17 +5,20 @@ import hashlib
 import os
 import re
 import typing
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, visible
 from .read import Document, decode, parse_yaml, split_front_matter
 
 CONFIG_FILE = "chronology.yaml"
 IGNORED = re.compile(r"^\.|~$|\.swp$|\.tmp$")  # editor and system droppings
+MAX_RECORD_BYTES = 1_000_000  # a record is a few fields and a summary; this is a pasted file by mistake
+MAX_TEXT_BYTES = 20_000_000  # one article; a 10 MB text builds in seconds, this bounds time and memory
 
 
 @dataclass
@@ -107,7 +110,7 @@ class Loader:
             elif path.is_dir() or not path.exists():  # a folder added, removed or renamed
                 for known in [k for k in self.parsed if k.is_relative_to(path)]:
                     del self.parsed[known]
-            if path.is_dir():
+            if path.is_dir() and not path.is_symlink():
                 for found in self._walk(path):
                     self.parsed[found] = parse_file(found, self.root)
             elif path.exists() or path.is_symlink():
@@ -115,10 +118,14 @@ class Loader:
                     self.parsed[path] = parse_file(path, self.root)
 
     def _walk(self, folder: Path):
-        """Yield the content files under `folder`, sorted, skipping editor and system droppings."""
+        """Yield the content files under `folder`, sorted, skipping editor and system droppings.
+
+        Symbolic links to folders are yielded, not followed, so that they are reported.
+        """
         found = []
         for top, dirs, files in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if not IGNORED.search(d))
+            found += [os.path.join(top, d) for d in dirs if os.path.islink(os.path.join(top, d))]
             found += [os.path.join(top, f) for f in files if not IGNORED.search(f)]
         for name in sorted(found):
             yield Path(name)
@@ -142,8 +149,9 @@ class Loader:
             content.problems += parsed.problems
             if parsed.kind == "chronology":
                 content.chronology = parsed.entry.record if parsed.entry else None
-            elif parsed.data is not None:
-                texts[path.name] = (path, parsed.data)
+            elif parsed.data is not None or (parsed.kind == "sources" and path.suffix == ".txt"):
+                # Keyed by the NFC name: macOS may store names decomposed (NFD). No data: refused, reported.
+                texts[unicodedata.normalize("NFC", path.name)] = (path, parsed.data)
             elif parsed.id:
                 _add(content, parsed)
         if root / CONFIG_FILE not in self.parsed:
@@ -184,6 +192,15 @@ def parse_file(path: Path, root: Path) -> Parsed:
         else path.parts[len(root.parts):]
     if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
         return _problem("", shown, "symbolic link leads outside the content folder", "copy the file into content/ instead")
+    if path.is_symlink() and path.is_dir():
+        return _problem("", shown, "symbolic link to a folder is not followed",
+                        "move the folder into content/ instead of linking to it")
+    try:
+        if not path.is_file():
+            return _problem("", shown, "not a regular file", "content holds only files and folders")
+        size = path.stat().st_size
+    except OSError as err:
+        return _problem("", shown, f"cannot read the file: {err.strerror or err}", "check that it exists and is readable")
     if parts == (CONFIG_FILE,):
         parsed = Parsed("chronology", "chronology")
         parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed)
@@ -192,14 +209,20 @@ def parse_file(path: Path, root: Path) -> Parsed:
         return Parsed("")  # reported by the top-level check
     kind = parts[0]
     model, suffix = schema.KINDS[kind]
+    limit = MAX_TEXT_BYTES if kind == "sources" and path.suffix == ".txt" else MAX_RECORD_BYTES
+    if size > limit:
+        what = ("a source text", "one article; split a longer document into several sources") if limit == MAX_TEXT_BYTES \
+            else ("a content file", "summaries are short; an article's text belongs in sources/ as a .txt file")
+        return _problem(kind, shown, f"file is {size / 1e6:.1f} MB, more than the {limit / 1e6:.0f} MB {what[0]} may have",
+                        what[1])
     if kind == "sources" and path.suffix == ".txt":
-        return Parsed(kind, data=path.read_bytes())
+        return _read_bytes(path, Parsed(kind), shown)
     if path.suffix != suffix:
         return _problem(kind, shown, f"unexpected file in {kind}/",
                         f"{kind} are {suffix} files" + (" (article texts are .txt files)" if kind == "sources" else ""))
     record_id = path.stem
     if not schema.ID_RE.match(record_id):
-        return _problem(kind, shown, f"file name '{path.name}' is not a valid id",
+        return _problem(kind, shown, f"file name '{visible(path.name)}' is not a valid id{_odd_character(record_id)}",
                         f"ids are lowercase letters and digits joined by hyphens: rename it '{slug(record_id)}{suffix}'")
     parsed = Parsed(kind, record_id)
     parsed.shown = shown
@@ -214,17 +237,28 @@ def _problem(kind: str, shown: str, message: str, hint: str) -> Parsed:
     return Parsed(kind, problems=[Problem(shown, 0, message, hint)])
 
 
+def _read_bytes(path: Path, parsed: Parsed, shown: str) -> Parsed:
+    try:
+        parsed.data = path.read_bytes()
+    except OSError as err:
+        parsed.problems.append(Problem(shown, 0, f"cannot read the file: {err.strerror or err}",
+                                       "check that it exists and is readable"))
+    return parsed
+
+
 def _load_texts(content: Content, texts: dict) -> None:
     used = set()
     for source_id, entry in sorted(content.entries["sources"].items()):
-        name = entry.record.text
+        name = unicodedata.normalize("NFC", entry.record.text)
         used.add(name)
         line = entry.line("text")
         if "/" in name or "\\" in name or name not in texts:
             hint = did_you_mean(name, texts) or "the text file must sit in the same folder as this file"
-            content.problems.append(Problem(entry.path, line, f"text file '{name}' not found", hint))
+            content.problems.append(Problem(entry.path, line, f"text file '{visible(name)}' not found", hint))
             continue
         path, data = texts[name]
+        if data is None:
+            continue  # too big or unreadable: reported already
         digest = hashlib.sha256(data).hexdigest()
         if digest != entry.record.sha256:
             content.problems.append(Problem(
@@ -254,7 +288,13 @@ def _check_chrome_lines(entry: Entry, text: str, content: Content) -> None:
 
 
 def _read(path: Path, into) -> str | None:
-    text, problems = decode(path.read_bytes(), display_path(path))
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        into.problems.append(Problem(display_path(path), 0, f"cannot read the file: {err.strerror or err}",
+                                     "check that it exists and is readable"))
+        return None
+    text, problems = decode(data, display_path(path))
     into.problems += problems
     return text
 
@@ -304,7 +344,7 @@ def _validate(doc: Document, kind, record_id, model, shown, content) -> Entry | 
     except ValidationError as err:
         content.problems += schema_problems(err, model, doc, shown)
         if kind == "sources" and isinstance(doc.data.get("text"), str):
-            content.claims_text = doc.data["text"]
+            content.claims_text = unicodedata.normalize("NFC", doc.data["text"])
         return None
     doc.data = None  # validated into `record`; the text stays for line numbers
     return Entry(kind, record_id, shown, record, doc)
@@ -357,7 +397,7 @@ def _explain(error, loc, model, doc) -> tuple[str, str]:
             return f"'{name}' should be 64 lowercase hex digits", "compute it with: sha256sum FILE"
         if loc and loc[-1] == "url":
             return f"'{name}' {given!r} is not an http(s) URL", "only http:// and https:// links are allowed"
-        return (f"'{name}' {given!r} is not an id",
+        return (f"'{name}' {given!r} is not an id{_odd_character(str(given))}",
                 f"ids are lowercase letters and digits joined by hyphens, e.g. '{slug(str(given))}'")
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
@@ -403,6 +443,16 @@ def _inner_model(annotation):
         if found:
             return found
     return None
+
+
+def _odd_character(text: str) -> str:
+    """Return ': it holds U+043E CYRILLIC SMALL LETTER O' for the first character of `text` that is not
+    ASCII or is invisible (look-alikes, direction overrides, zero-width spaces), or ''."""
+    for c in text:
+        if not c.isascii() or not c.isprintable():
+            name = unicodedata.name(c, "") or ("a control character" if unicodedata.category(c) == "Cc" else "")
+            return f": it holds U+{ord(c):04X}" + (f" {name}" if name else "")
+    return ""
 
 
 def slug(text: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -17,7 +18,22 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return visible(f"{text} ({self.hint})" if self.hint else text)
+
+
+_HIDDEN = ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp")  # controls, format (bidi, zero-width), unassigned
+
+
+def visible(text: str) -> str:
+    """Return `text` with control, zero-width and direction-changing characters shown as escapes.
+
+    A file name or quote holding a right-to-left override would otherwise print reordered, and a
+    zero-width space not at all; `\\u202e` shows what is there.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(c if unicodedata.category(c) not in _HIDDEN
+                   else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in text)
 
 
 class ContentErrors(Exception):

@@ -1,6 +1,8 @@
 """Reading content files: UTF-8 text, YAML with line numbers, Markdown front matter."""
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -18,6 +20,10 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _PLAIN = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null")}
 
 Path_ = tuple  # a key path into the data, e.g. ("citations", 0, "quote")
+
+MAX_DEPTH = 32  # content needs four levels at most; libyaml's composer recurses, and crashes when deep
+_DEEP_INDENT = re.compile(r"^[ \t]{%d}" % MAX_DEPTH, re.M)
+_NESTING = re.compile(r"[\[{]|[-?](?=\s)")  # what can open a level: brackets, '- ' and '? ' indicators
 
 
 @dataclass
@@ -76,6 +82,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Document | No
 
     `first_line` is the file line where `text` starts (front matter starts after `---`).
     """
+    problems = _structure_problems(text, path, first_line)
+    if problems:
+        return None, problems
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
@@ -92,6 +101,36 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Document | No
         return doc, problems
     doc.data = _build(node, (), doc, problems, path, first_line)
     return doc, problems
+
+
+def _structure_problems(text: str, path: str, first_line: int) -> list[Problem]:
+    """Return problems of aliases and of nesting too deep, found without building the document.
+
+    Aliases could expand a few lines into billions of values ("billion laughs"), and libyaml crashes on
+    thousands of nested brackets; its event stream is read flat, so it can be checked safely. Most files
+    hold no '*' and little nesting, and skip the check.
+    """
+    indicators = sum(1 for _ in itertools.islice(_NESTING.finditer(text), MAX_DEPTH + 1))
+    if "*" not in text and indicators <= MAX_DEPTH and not _DEEP_INDENT.search(text):
+        return []
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            line = first_line + event.start_mark.line
+            if isinstance(event, yaml.AliasEvent):
+                return [Problem(path, line, f"YAML alias '*{event.anchor}' is not supported",
+                                "write the value out in full where it is needed")]
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return [Problem(path, line, f"YAML nested more than {MAX_DEPTH} levels deep",
+                                    "content needs a few levels at most, such as citations each with a "
+                                    "source and a quote; check the brackets and indentation")]
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return []  # a syntax error: composing reports it with its line
+    return []
 
 
 def _build(node, key_path, doc, problems, path, first_line, record=False):

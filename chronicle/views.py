@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass
 
@@ -198,7 +199,9 @@ def figure_groups(graph: Graph, ids) -> list[dict]:
 def name_occurrences(graph: Graph, kind: str, rid: str) -> list[dict]:
     """Return where an entity's name or aliases occur in the source texts (article lines only)."""
     record = graph.entries[kind][rid].record
-    names = sorted({record.name, *record.aliases}, key=lambda n: (-len(n), n))
+    # In both Unicode forms: "é" typed as one character (NFC) or as "e" and an accent (NFD) looks the same.
+    names = sorted({unicodedata.normalize(form, n) for n in (record.name, *record.aliases) for form in ("NFC", "NFD")},
+                   key=lambda n: (-len(n), n))
     found = []
     for sid in sorted(graph.entries["sources"]):
         source = graph.entries["sources"][sid]
