@@ -13,6 +13,7 @@ from pathlib import Path
 from chronicle import pipeline
 from chronicle.problems import ContentErrors, summary_line
 from chronicle.search import SearchIndexError
+from chronicle.write import UnsafePath
 
 HERE = Path(__file__).resolve().parent
 
@@ -49,7 +50,7 @@ def main(argv=None) -> int:
             counts = graph.counts()
             print("ok: " + ", ".join(f"{counts[k]} {k}" for k in COUNT_ORDER))
             return 0
-        result = pipeline.build(args.content, args.out, args.base_url)
+        result = pipeline.build(args.content, args.out, args.base_url, on_wait=lambda pid: _waiting(pid, args.out))
     except ContentErrors as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -59,12 +60,26 @@ def main(argv=None) -> int:
         print(f"error: {err}", file=sys.stderr)
         print("The search index could not be made; the previous site was left as it was.", file=sys.stderr)
         return 3
+    except UnsafePath as err:
+        print(f"error: {err}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
+    except OSError as err:
+        where = f": {err.filename}" if err.filename else ""
+        print(f"error: {err.strerror or err}{where}", file=sys.stderr)
+        print("The previous site was left as it was.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was", file=sys.stderr)
         return 130
     print(f"built {result.pages} pages ({result.files} files) into {args.out} in {result.seconds:.2f} s; "
           f"{result.search.line()}")
     return 0
+
+
+def _waiting(pid: int | None, out: Path) -> None:
+    who = f"another build (process {pid})" if pid else "another build"
+    print(f"{who} is writing {out}; waiting for it to finish (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from .load import load
 from .problems import ContentErrors
 from .render import Site
 from .search import IndexStats, index_site
-from .write import write_site
+from .write import output_lock, write_site
 
 
 def check(content_dir: Path) -> Graph:
@@ -38,12 +38,18 @@ class BuildResult:
 
 
 def build(content_dir: Path, out_dir: Path, base_url: str | None = None, index: bool = True,
-          timings: dict | None = None) -> BuildResult:
+          timings: dict | None = None, on_wait=None) -> BuildResult:
     """Check the content, render it, index it for search, and swap the new site in at `out_dir`.
 
     The search index is made in the new folder before the swap, so a failed indexing (SearchIndexError)
-    leaves the previous site as it was. `timings`, if given, receives the seconds of each stage.
+    leaves the previous site as it was. `timings`, if given, receives the seconds of each stage. One build
+    at a time builds into `out_dir`: another one waits, after calling `on_wait(pid of the running build)`.
     """
+    with output_lock(Path(out_dir), on_wait):
+        return _build(content_dir, out_dir, base_url, index, timings)
+
+
+def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
     started = time.perf_counter()
     timings = {} if timings is None else timings
     with _stage(timings, "load"):

@@ -1,10 +1,25 @@
-"""Write: put a whole rendered site in place at once, or leave the old one untouched."""
+"""Write: put a whole rendered site in place at once, or leave the old one untouched.
+
+One build at a time writes a given output folder: a lock file beside it (`.site.lock`) makes a second
+build wait. The new site is written to a fresh sibling folder (`.site.new-*`) and exchanged with the old
+one in a single atomic step, so a build killed at any moment leaves the previous site whole; what a
+killed build leaves behind is removed by the next one.
+"""
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows: builds are then not serialised
+    fcntl = None
 
 
 class UnsafePath(ValueError):
@@ -25,6 +40,89 @@ def check_paths(files: dict) -> None:
         seen.add(key)
 
 
+_held: dict = {}  # lock path -> [times this process holds it (re-entrant), file descriptor]
+_held_lock = threading.Lock()
+
+
+def _forget_locks_in_child() -> None:
+    # A forked child (the second rendering process) must not keep the lock alive after its parent is killed.
+    for _, fd in _held.values():
+        os.close(fd)
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+
+@contextmanager
+def output_lock(out: Path, on_wait=None):
+    """Hold the lock of the output folder `out`, having cleared what killed builds left; while another
+    build holds it, wait.
+
+    `on_wait(pid)`, if given, is called once before waiting, with the process id of the build holding
+    the lock (or None). The lock is the kernel's (flock), so a build that is killed releases it.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = out.parent / f".{out.name}.lock"
+    key = (os.path.abspath(path), threading.get_ident())  # re-entrant in one thread; others wait
+    with _held_lock:
+        if key in _held:
+            _held[key][0] += 1
+            nested = True
+        else:
+            nested = False
+    if nested:
+        try:
+            yield
+        finally:
+            with _held_lock:
+                _held[key][0] -= 1
+        return
+    fd = _acquire(path, on_wait)
+    with _held_lock:
+        _held[key] = [1, fd]
+    try:
+        _remove_leftovers(out)
+        yield
+    finally:
+        with _held_lock:
+            del _held[key]
+        try:
+            os.unlink(path)  # before unlocking: a build waiting on this file then retries with a new one
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+
+
+def _acquire(path: Path, on_wait) -> int:
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if fcntl is None:
+            return fd
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip()
+                on_wait(int(holder) if holder.isdigit() else None)
+                on_wait = None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+        try:
+            current = os.path.samestat(os.fstat(fd), os.stat(path))
+        except FileNotFoundError:
+            current = False
+        if current:  # not a file the previous holder removed on its way out
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+            return fd
+        os.close(fd)
+
+
 def write_site(files: dict, out: Path, before_swap=None) -> int:
     """Write `files` (path -> str or bytes) as the site at `out`, swapping it in atomically.
 
@@ -35,7 +133,11 @@ def write_site(files: dict, out: Path, before_swap=None) -> int:
     """
     check_paths(files)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    with output_lock(out):
+        return _write(files, out, before_swap)
+
+
+def _write(files: dict, out: Path, before_swap) -> int:
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         for rel in sorted(files):
@@ -53,8 +155,50 @@ def write_site(files: dict, out: Path, before_swap=None) -> int:
     return len(files)
 
 
+def _remove_leftovers(out: Path) -> None:
+    """Remove the folders of builds that were killed; put back a previous site a killed swap left aside."""
+    for item in sorted(out.parent.iterdir()):
+        if item.name.startswith(f".{out.name}.old-"):
+            if not (out.exists() or out.is_symlink()) and (item / out.name).is_dir():
+                os.rename(item / out.name, out)
+            _remove(item)
+        elif item.name.startswith(f".{out.name}.new-"):
+            _remove(item)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the paths `a` and `b` in one atomic step (Linux renameat2); False where that is not possible."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # an old kernel, or a file system without it
+    raise OSError(code, os.strerror(code), os.fspath(b))
+
+
 def _swap(fresh: Path, out: Path) -> None:
+    if (out.exists() or out.is_symlink()) and _exchange(fresh, out):
+        _remove(fresh)  # it now holds the previous site
+        return
     if out.exists() or out.is_symlink():
+        # Two renames: a build killed between them leaves the previous site in .site.old-*/site,
+        # and the next build puts it back (see _remove_leftovers).
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         os.rename(out, old / out.name)
         try:
