@@ -94,3 +94,35 @@ def test_html_is_valid(site):
                              str(site)], capture_output=True, text=True)
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     assert [f"{m.get('url')}: {m.get('message')}" for m in messages] == []
+
+
+RECORD_VIOLATIONS = ("window.__violations = [];"
+                     "document.addEventListener('securitypolicyviolation',"
+                     " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+
+
+def test_no_page_violates_its_content_security_policy(site):
+    """Every page kind, the search page searching, a filtered timeline and the 404 page, served over http
+    and opened from disk: the site's own Content-Security-Policy (a meta tag) is never violated."""
+    pages = [*sample_pages(), "search.html?q=expendable", "index.html?person=john-kirby", "404.html"]
+    found = {}
+    with serve(site) as base, browser() as chromium:
+        page = chromium.new_page()
+        page.add_init_script(RECORD_VIOLATIONS)
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+        for address in [base + p for p in pages] + [site.resolve().as_uri() + "/index.html"]:
+            page.goto(address)
+            if "search.html" in address:
+                page.wait_for_selector("#search-results li h2 a")
+            assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1, address
+            if page.evaluate("window.__violations"):
+                found[address] = page.evaluate("window.__violations")
+        # The policy is in force: an inline script, as injected content would be, is refused.
+        page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+                      " document.body.append(s); }")
+        assert page.evaluate("window.ran") is None
+        assert page.evaluate("window.__violations") == ["script-src-elem inline"]
+        page.close()
+    assert found == {}
+    assert [m for m in console if "inline" not in m] == [] and len(console) == 1
