@@ -148,7 +148,8 @@ class SourceText:
                         break
         if not found:
             return self._closest(needle)
-        lines = tuple(self.line_of(self.original(a)) for a in found)
+        # The lines of the first ten, and "..." when there are more: a short quote may occur thousands of times.
+        lines = tuple(self.line_of(self.original(a)) for a in found[:10]) + (("...",) if len(found) > 10 else ())
         if occurrence is None:
             if len(found) > 1:
                 return Miss("ambiguous", len(found), lines)

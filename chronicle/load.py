@@ -174,6 +174,8 @@ def _add(content: Content, parsed: Parsed) -> None:
         content.broken[kind].add(record_id)
         if parsed.claims_text:
             content.claimed_texts.add(parsed.claims_text)
+        elif kind == "sources":
+            content.claimed_texts.add(None)  # it may describe any text: texts without metadata are not reported
 
 
 def _check_top_level(root: Path, content: Content) -> None:
@@ -272,8 +274,11 @@ def _load_texts(content: Content, texts: dict) -> None:
         if text is not None:
             content.texts[source_id] = text
             _check_chrome_lines(entry, text, content)
+    named = used | content.claimed_texts
+    if None in named or not named <= texts.keys():
+        return  # a source names a text file that is not there: a text left over may be the one it means
     for name, (path, _) in sorted(texts.items()):
-        if name not in used and name not in content.claimed_texts:
+        if name not in named:
             content.problems.append(Problem(display_path(path), 0, "source text has no metadata file",
                                             f"describe it in a .yaml file beside it with text: {name}"))
 
@@ -450,8 +455,8 @@ def _odd_character(text: str) -> str:
     ASCII or is invisible (look-alikes, direction overrides, zero-width spaces), or ''."""
     for c in text:
         if not c.isascii() or not c.isprintable():
-            name = unicodedata.name(c, "") or ("a control character" if unicodedata.category(c) == "Cc" else "")
-            return f": it holds U+{ord(c):04X}" + (f" {name}" if name else "")
+            name = unicodedata.name(c, "")
+            return f": it holds U+{ord(c):04X} {name}" if name else f": it holds the control character U+{ord(c):04X}"
     return ""
 
 
