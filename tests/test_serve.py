@@ -71,10 +71,12 @@ def test_edit_reload_break_and_recover_in_the_browser(content):
     port = free_port()
     event = content / "events" / "ukraine-incursion-into-kursk.md"
     original = event.read_text()
+    errors: list[str] = []
     with serving(content, port) as (process, lines), browser() as chromium:
         page = chromium.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(f"http://127.0.0.1:{port}/events/ukraine-incursion-into-kursk.html")
-        page.wait_for_function("() => window.LiveReload !== undefined", timeout=10_000)
+        page.wait_for_function("() => window.LiveReload !== undefined", timeout=10_000)  # under the site's CSP
         assert "Ukraine mounts an incursion" in page.locator("h1").inner_text()
 
         event.write_text(original.replace("title: Ukraine mounts", "title: Edited live, Ukraine mounts"))
@@ -95,6 +97,7 @@ def test_edit_reload_break_and_recover_in_the_browser(content):
         assert "problem" not in page.title()
         page.close()
     assert any("2 problem(s); the last good site is still served" in line for line in lines)
+    assert [e for e in errors if "Content Security Policy" in e] == []
 
 
 def test_a_burst_of_saves_gives_one_rebuild(content):
@@ -136,3 +139,71 @@ def test_ctrl_c_stops_cleanly_and_removes_the_preview_folder(content, tmp_path):
     assert process.returncode == 0
     assert rest.strip().endswith("stopped") and "Traceback" not in rest
     assert list(scratch.iterdir()) == []
+
+
+def test_listening_beyond_this_machine_gives_a_warning(content):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content),
+                                "--host", "0.0.0.0", "--port", str(port)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, bufsize=1)
+    lines: list[str] = []
+    try:
+        wait_for_line(process, lines, f"serving http://0.0.0.0:{port}/")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    assert lines[0] == ("warning: listening on 0.0.0.0: anyone who can reach this machine can read the preview. "
+                        "Use the default (127.0.0.1) unless you mean it.")
+
+
+def test_the_default_is_this_machine_only(content):
+    from build import parse_args
+
+    assert parse_args(["serve"]).host == "127.0.0.1"
+
+
+def raw_get(port: int, path: str) -> tuple[int, bytes]:
+    """Send `path` exactly as given (no normalising, no quoting); return the status and body."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest("GET", path, skip_host=False, skip_accept_encoding=True)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+def test_nothing_outside_the_site_is_served(content, tmp_path):
+    import os
+    from urllib.parse import quote
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    secret = "chronicle-secret-6b1f0c"
+    (tmp_path / "secret.txt").write_text(secret)
+    port = free_port()
+    with serving(content, port, env={**os.environ, "TMPDIR": str(scratch)}) as (process, lines):
+        [preview] = scratch.iterdir()  # chronicle-preview-*/site is served
+        (preview / "secret.txt").write_text(secret)
+        assert raw_get(port, "/index.html")[0] == 200
+        deadline = time.monotonic() + 30
+        while raw_get(port, "/pagefind/pagefind.js")[0] != 200:  # the index is made in the background
+            assert time.monotonic() < deadline, "the search index was not served"
+            time.sleep(0.2)
+        absolute = str(tmp_path / "secret.txt")
+        attempts = ["/../secret.txt", "/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt",
+                    "/..%2fsecret.txt", "/..%5csecret.txt", "/..\\secret.txt", "/.%2e/.%2e/secret.txt",
+                    "/%252e%252e/secret.txt", "/assets/../../secret.txt", "/assets/%2e%2e%2f%2e%2e%2fsecret.txt",
+                    "//" + absolute.lstrip("/"), "/" + quote(absolute, safe=""), "/%2F" + quote(absolute.lstrip("/")),
+                    "/pagefind/../../secret.txt", "/pagefind/%2e%2e/%2e%2e/secret.txt",
+                    "/pagefind/..%2f..%2f..%2fsecret.txt", "/pagefind/" + quote(absolute, safe=""),
+                    "/../../../../../../etc/passwd", "//etc/passwd", "/%2Fetc%2Fpasswd", "/index.html%00.txt",
+                    "/%E2%80%A5/secret.txt", "/%EF%BC%8E%EF%BC%8E/secret.txt"]  # look-alikes of '..' 
+        served = {}
+        for path in attempts:
+            status, body = raw_get(port, path)
+            if secret.encode() in body or b"root:" in body or status == 200:
+                served[path] = (status, body[:80])
+    assert served == {}
