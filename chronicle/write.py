@@ -134,7 +134,22 @@ def write_site(files: dict, out: Path, before_swap=None) -> int:
     check_paths(files)
     out = Path(out)
     with output_lock(out):
+        _check_replaceable(out)
         return _write(files, out, before_swap)
+
+
+SITE_SIGNS = (".nojekyll", "index.html", "assets")  # what every built site holds
+
+
+def _check_replaceable(out: Path) -> None:
+    """Raise UnsafePath if `out` holds something other than a site built here: it is about to be replaced."""
+    if not (out.exists() or out.is_symlink()):
+        return
+    if not out.is_dir():
+        raise UnsafePath(f"refusing to replace '{out}': it is a file, not a site folder (choose another --out)")
+    if any(out.iterdir()) and not all((out / name).exists() for name in SITE_SIGNS):
+        raise UnsafePath(f"refusing to replace '{out}': it holds files but not a site built by build.py, and "
+                         "would be deleted (choose a new or empty folder with --out)")
 
 
 def _write(files: dict, out: Path, before_swap) -> int:

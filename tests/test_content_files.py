@@ -315,3 +315,22 @@ def test_a_quote_occurring_thousands_of_times_lists_the_first_lines(make_content
         "content/events/losses.md:8: quote occurs 20000 times in source 'art' (lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, "
         "...) (lengthen the quote so it is unique, or add 'occurrence: N' to pick one)"
     ]
+
+
+def test_a_folder_that_is_not_a_built_site_is_never_replaced(make_content, tmp_path):
+    root = make_content()
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    result = run_build("--content", root, "--out", root)  # a slip of the keyboard must not delete the content
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == (f"error: refusing to replace '{root}': it holds files but not a site built by "
+                             "build.py, and would be deleted (choose a new or empty folder with --out)\n"
+                             "Nothing was written.\n")
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+    (tmp_path / "notes.txt").write_text("mine")
+    result = run_build("--content", root, "--out", tmp_path / "notes.txt")
+    assert result.returncode == 1 and "it is a file, not a site folder" in result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    (tmp_path / "empty").mkdir()
+    assert run_build("--content", root, "--out", tmp_path / "empty").returncode == 0
+    assert run_build("--content", root, "--out", tmp_path / "empty").returncode == 0  # a built site is replaced
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

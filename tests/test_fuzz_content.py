@@ -147,7 +147,7 @@ def test_broken_content_gives_located_problems_never_a_crash(files):
 LOCATED = re.compile(r"^\S.*?:\d+: \S")  # path:line: what is wrong
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_tree())
 def test_the_command_line_exits_1_with_located_problems_and_no_traceback(files):
     folder = Path(tempfile.mkdtemp())
