@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -31,6 +32,7 @@ _md.validateLink = safe_link  # any other link (javascript:, data:, mailto:...) 
 _md.add_render_rule("image", _image_as_text)
 
 
+@lru_cache(maxsize=4096)  # a summary shows on its event's page, the timeline and entity pages: parse it once
 def render(text: str) -> Markup:
     """Return the HTML of a Markdown summary; raw HTML in it is shown as text, never interpreted."""
     return Markup(_md.render(text))

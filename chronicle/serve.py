@@ -27,6 +27,7 @@ from tornado.ioloop import IOLoop
 from tornado.web import HTTPError
 
 from .incremental import Preview
+from .problems import visible
 from .render import TEMPLATES
 from .search import BUNDLE, SearchIndexError, index_site
 
@@ -233,9 +234,10 @@ def _handler_for(preview: Preview, indexer: _SearchIndexer | None = None):
 
 def error_page(problems: list, path: str) -> str:
     """Return the page shown instead of the site while the content has problems."""
+    shown = lambda text: html.escape(visible(text))  # noqa: E731 - direction overrides and zero-width shown
     items = "\n".join(
-        f"<li><code>{html.escape(p.path)}{':' + str(p.line) if p.line else ''}</code> {html.escape(p.message)}"
-        + (f"<br><small>{html.escape(p.hint)}</small>" if p.hint else "") + "</li>" for p in problems)
+        f"<li><code>{shown(p.path)}{':' + str(p.line) if p.line else ''}</code> {shown(p.message)}"
+        + (f"<br><small>{shown(p.hint)}</small>" if p.hint else "") + "</li>" for p in problems)
     count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -207,3 +207,14 @@ def test_source_url_must_be_http(make_content, url):
 ])
 def test_markdown_link_and_html_rules(text, expected):
     assert markdown(text).strip() == expected
+
+
+def test_the_preview_error_page_escapes_problems():
+    from chronicle.problems import Problem
+    from chronicle.serve import error_page
+
+    page = error_page([Problem("content/events/evil\u202egpj.md", 3, f"unknown field '{PAYLOAD}'", "<b>hint</b>")],
+                      "/evil.example/x.html")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "evil\\u202egpj.md:3" in page and "\u202e" not in page
+    assert 'href="/evil.example/x.html?last-good=1"' in page  # not '//evil.example': a link off the site
