@@ -279,6 +279,9 @@ def relink(old: Graph, content: Content) -> Graph | None:
     graph.quotes = quotes
     graph.timeline = sorted(content.entries["events"],
                             key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
+    if graph.timeline == old.timeline:  # same order: what was derived from the order still holds
+        graph.timeline = old.timeline
+        graph.cache.update({k: v for k, v in old.cache.items() if isinstance(k, tuple) and k[0] == "periods"})
     _reindex(old, graph, changed)
     return graph
 

@@ -7,6 +7,7 @@ import re
 import typing
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -248,6 +249,18 @@ def _read_bytes(path: Path, parsed: Parsed, shown: str) -> Parsed:
     return parsed
 
 
+@lru_cache(maxsize=4096)
+def _sha256(data: bytes) -> str:
+    """Return the SHA-256 of a text file's bytes, once per bytes object (the preview re-assembles often)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=4096)
+def _decoded(data: bytes, shown: str) -> tuple:
+    text, problems = decode(data, shown)
+    return text, tuple(problems)
+
+
 def _load_texts(content: Content, texts: dict) -> None:
     used = set()
     for source_id, entry in sorted(content.entries["sources"].items()):
@@ -261,7 +274,7 @@ def _load_texts(content: Content, texts: dict) -> None:
         path, data = texts[name]
         if data is None:
             continue  # too big or unreadable: reported already
-        digest = hashlib.sha256(data).hexdigest()
+        digest = _sha256(data)
         if digest != entry.record.sha256:
             content.problems.append(Problem(
                 entry.path, entry.line("sha256"),
@@ -269,7 +282,7 @@ def _load_texts(content: Content, texts: dict) -> None:
                 "source texts are evidence and must stay byte for byte as published; restore the "
                 "original, or if this is a deliberate new version, record the new sha256"))
             continue
-        text, problems = decode(data, display_path(path))
+        text, problems = _decoded(data, display_path(path))
         content.problems += problems
         if text is not None:
             content.texts[source_id] = text

@@ -120,6 +120,16 @@ class Site:
 
     # ------------------------------------------------------------------ dependency helpers
 
+    def _title_deps(self, kind: str, rid: str) -> set:
+        """Return the keys of a record shown only by its date and title: its fields, speaker or claimant."""
+        record = self.graph.entries[kind][rid].record
+        keys = {(kind, rid)}
+        for field in ("speaker", "claimant"):
+            ref = getattr(record, field, None)
+            if ref:
+                keys.add((self.graph.kind_of(ref), ref))
+        return keys
+
     def _record_deps(self, kind: str, rid: str) -> set:
         """Return the keys of a record shown as a link or table row: its fields, speaker or claimant, sources."""
         g = self.graph
@@ -253,9 +263,9 @@ class Site:
         entry = g.entries[kind][rid]
         linked = {by: g.referrers(kind, rid, by) for by in ("events", "statements", "figures")}
         items = sorted(((g.when(g.entries[by][i]).sort_key, by, i) for by, ids in linked.items() for i in ids))
-        deps = {(kind, rid), ("members", kind, rid), ("all", "sources")}
+        deps = {(kind, rid), ("members", kind, rid), ("all", "sources")}  # all sources: name occurrences
         for _, by, i in items:
-            deps |= self._record_deps(by, i)
+            deps |= self._title_deps(by, i)
         self.page(urls.page(kind, rid), "entity.html", entry.record.name, entry.record.description,
                   deps=deps, kind=kind, entry=entry, items=[(by, i) for _, by, i in items],
                   occurrences=views.name_occurrences(g, kind, rid) if kind != "tags" else [])
