@@ -109,7 +109,9 @@ def render_files(graph: Graph, base_url: str | None = None) -> dict:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
             theirs = pool.submit(_render_part, paths[1::2])
             site.render(paths=set(paths[0::2]))
-            files = {**site.files, **theirs.result()}
+            files = _encoded(site.files)
+            site.files = {}
+            files.update(theirs.result())
     finally:
         _shared = ()
     files.update(site.data_files(specs))
@@ -119,4 +121,9 @@ def render_files(graph: Graph, base_url: str | None = None) -> dict:
 
 def _render_part(paths: list) -> dict:
     graph, base_url = _shared
-    return Site(graph, base_url=base_url).render(paths=set(paths))
+    return _encoded(Site(graph, base_url=base_url).render(paths=set(paths)))
+
+
+def _encoded(files: dict) -> dict:
+    """Return the pages as UTF-8 bytes: half the memory of text holding curly quotes, and cheaper to send."""
+    return {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
