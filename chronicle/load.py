@@ -90,6 +90,7 @@ class Loader:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.parsed: dict = {}  # Path -> Parsed
+        self._order: list | None = None  # the paths, sorted; None when files came or went
 
     def scan(self) -> None:
         """Read every content file.
@@ -98,11 +99,19 @@ class Loader:
         (pickling pydantic models) than it saved in parsing.
         """
         self.parsed = {}
+        self._order = None
         if self.root.is_dir():
             self.parsed = {path: parse_file(path, self.root) for path in self._walk(self.root)}
 
     def update(self, paths) -> None:
         """Re-read the files at `paths` (added, changed or removed; folders too)."""
+        before = len(self.parsed)
+        known = set(self.parsed)
+        self._update(paths)
+        if len(self.parsed) != before or self.parsed.keys() != known:
+            self._order = None
+
+    def _update(self, paths) -> None:
         for path in sorted({Path(p) for p in paths}):
             if not path.is_relative_to(self.root):
                 continue
@@ -141,10 +150,8 @@ class Loader:
             return content
         _check_top_level(root, content)
         texts: dict = {}
-        if getattr(self, "_order", None) is None or len(self._order) != len(self.parsed) \
-                or not self._order_keys == self.parsed.keys():
-            self._order = sorted(self.parsed)  # re-sorted only when files come or go
-            self._order_keys = set(self.parsed)
+        if self._order is None:
+            self._order = sorted(self.parsed)  # kept until files come or go
         for path in self._order:
             parsed = self.parsed[path]
             content.problems += parsed.problems
