@@ -34,9 +34,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(root: Path):
-    """Serve `root` on 127.0.0.1 at a free port; yield the base URL; always shut down."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+def serve(root: Path, headers: dict | None = None):
+    """Serve `root` on 127.0.0.1 at a free port, adding `headers` to every response; yield the base URL."""
+    extra = dict(headers or {})
+
+    class Handler(_QuietHandler):
+        def end_headers(self):
+            for name, value in extra.items():
+                self.send_header(name, value)
+            super().end_headers()
+
+    handler = functools.partial(Handler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -5,16 +5,12 @@ JavaScript, CSS, WebAssembly and index files the browser downloads to search for
 """
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -351,31 +347,10 @@ def test_a_split_timeline_says_filters_apply_to_the_page_shown(make_content, tmp
 CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:"
 
 
-@contextmanager
-def serve_with_csp(root: Path):
-    """Serve `root` on 127.0.0.1 with a strict Content-Security-Policy; yield the base URL."""
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def end_headers(self):
-            self.send_header("Content-Security-Policy", CSP)
-            super().end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_search_and_filters_work_under_a_strict_content_security_policy(chromium, site, graph):
     """No inline script, style or event handler: a CSP allowing only the site's own files and WebAssembly."""
     errors: list[str] = []
-    with serve_with_csp(site) as base:
+    with serve(site, {"Content-Security-Policy": CSP}) as base:
         tab = chromium.new_page()
         tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         tab.on("pageerror", lambda e: errors.append(str(e)))
