@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
+from .fragments import Fragments
 from .link import REFERENCES, Graph, link, relink
 from .load import CONFIG_FILE, Loader, display_path
 from .render import TEMPLATES, TIMELINE_PAGE_LIMIT, Site, _periods, environment
@@ -58,6 +59,7 @@ class Preview:
         self.last_rendered: list = []  # pages rendered by the last rebuild, for tests and reports
         self._pending_data = None  # (site, specs) whose data files an update deferred
         self.env = environment(self.templates)
+        self.fragments = Fragments()  # pieces of pages, kept from one update to the next
 
     # ------------------------------------------------------------------ full
 
@@ -75,7 +77,8 @@ class Preview:
             self.problems = sorted(set(problems))
             return Report(changed, seconds=time.perf_counter() - started, problems=self.problems)
         self.env = environment(self.templates)  # templates may have changed: compile afresh
-        site = Site(graph, self.templates, self.base_url, self.env)
+        self.fragments = Fragments()
+        site = Site(graph, self.templates, self.base_url, self.env, self.fragments)
         files = site.render()
         rewritten, removed = self._write(files, complete=True)
         self._keep(graph, site.deps)
@@ -122,9 +125,10 @@ class Preview:
         if problems:
             self.problems = sorted(set(problems))
             return Report(shown, seconds=time.perf_counter() - started, problems=self.problems)
-        site = Site(graph, self.templates, self.base_url, self.env)
+        site = Site(graph, self.templates, self.base_url, self.env, self.fragments)
         specs = site.specs()
-        keys, pages = self._changes(self.graph, graph)
+        changed, keys, pages = self._changes(self.graph, graph)
+        self.fragments.forget(changed)
         affected = {p for p, deps in self.deps.items() if deps & keys}
         affected |= pages | (specs.keys() - self.deps.keys())
         site.render(paths=affected)
@@ -155,8 +159,9 @@ class Preview:
         gc.collect()
         return Report(["feeds and exports"], rewritten, 0, 0, time.perf_counter() - started)
 
-    def _changes(self, old: Graph, new: Graph) -> tuple[set, set]:
-        """Return the dependency keys that changed between two graphs, and pages to redo regardless."""
+    def _changes(self, old: Graph, new: Graph) -> tuple[set, set, set]:
+        """Return the records that changed between two graphs as (kind, id), the dependency keys that
+        changed, and pages to redo regardless."""
         changed = set()
         for kind in new.entries:
             before, after = old.entries[kind], new.entries[kind]
@@ -191,7 +196,7 @@ class Preview:
             if _period_keys(new) != self.periods:
                 keys.add(("periods",))
                 pages |= {p for p in self.deps if p.startswith("timeline/")} | {"index.html"}
-        return keys, pages
+        return changed, keys, pages
 
     # ------------------------------------------------------------------ writing
 

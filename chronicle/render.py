@@ -8,6 +8,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import dates, export, feeds, jsonld, markdown, search, svg, urls, views
+from .fragments import Fragments
 from .link import Graph
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -39,10 +40,11 @@ class Site:
     """
 
     def __init__(self, graph: Graph, templates: Path = TEMPLATES, base_url: str | None = None,
-                 env: jinja2.Environment | None = None):
+                 env: jinja2.Environment | None = None, fragments: Fragments | None = None):
         self.graph = graph
         self.templates = templates
         self.env = env or environment(templates)  # the preview passes its own, to keep compiled templates
+        self.fragments = fragments if fragments is not None else Fragments()  # and its own, kept across edits
         self.chronology = graph.content.chronology
         base = base_url or self.chronology.base_url
         self.base_url = (base.rstrip("/") + "/") if base else None
@@ -143,13 +145,31 @@ class Site:
         return keys
 
     def _event_list_deps(self, ids) -> set:
-        g = self.graph
         keys = set()
         for eid in ids:
-            record = g.entries["events"][eid].record
-            keys |= self._record_deps("events", eid)
-            keys |= {(k, v) for k in ENTITY_KINDS for v in getattr(record, k)}
+            keys |= self.fragments.get(("event deps", eid), lambda eid=eid: (self._event_deps(eid), {("events", eid)}))
         return keys
+
+    def _event_deps(self, eid: str) -> frozenset:
+        record = self.graph.entries["events"][eid].record
+        return frozenset(self._record_deps("events", eid) | {(k, v) for k in ENTITY_KINDS for v in getattr(record, k)})
+
+    def _event_item(self, page: str):
+        """Return what timeline pages call to show one event: the `event_item` macro's output, kept
+        until the event, its sources or the people, places and tags it names change."""
+        folder = page.rpartition("/")[0]
+
+        def item(macro, eid, heading):
+            return self.fragments.get(("event item", folder, heading, eid),
+                                      lambda: (macro(eid, heading), self._event_deps(eid)))
+        return item
+
+    def _listed(self, page: str, by: str, rid: str) -> tuple:
+        """Return an entity page's line for one record, and what it depends on."""
+        def make():
+            deps = frozenset(self._title_deps(by, rid))
+            return (views.linked_line(self.graph, by, rid, page), deps), deps
+        return self.fragments.get(("listed", page.rpartition("/")[0], by, rid), make)
 
     # ------------------------------------------------------------------ timeline
 
@@ -158,7 +178,7 @@ class Site:
         if len(periods) == 1:
             overview = Markup(svg.timeline(g, g.timeline, lambda p: urls.relative("index.html", p)))
             self.page("index.html", "timeline.html", self.chronology.title, events=g.timeline,
-                      overview=overview, periods=[], period=None, filters=search.timeline_filters(g, g.timeline),
+                      event_item=self._event_item("index.html"), overview=overview, periods=[], period=None, filters=search.timeline_filters(g, g.timeline),
                       deps={("all", "events")} | self._event_list_deps(g.timeline))
         else:  # a long timeline: the overview counts events per page, so an edit leaves it as it is
             density = Markup(svg.density(periods, lambda p: urls.relative("index.html", p)))
@@ -171,7 +191,8 @@ class Site:
         path = period["href"]
         chart = svg.timeline(g, period["events"], lambda p: urls.relative(path, p))
         self.page(path, "timeline.html", f"{period['label']}: {self.chronology.title}",
-                  events=period["events"], overview=Markup(chart), periods=periods, period=period,
+                  events=period["events"], event_item=self._event_item(path), overview=Markup(chart),
+                  periods=periods, period=period,
                   filters=search.timeline_filters(g, period["events"]),
                   prev=periods[i - 1] if i else None, next=periods[i + 1] if i + 1 < len(periods) else None,
                   deps={("periods",)} | self._event_list_deps(period["events"]))
@@ -264,10 +285,14 @@ class Site:
         linked = {by: g.referrers(kind, rid, by) for by in ("events", "statements", "figures")}
         items = sorted(((g.when(g.entries[by][i]).sort_key, by, i) for by, ids in linked.items() for i in ids))
         deps = {(kind, rid), ("members", kind, rid), ("all", "sources")}  # all sources: name occurrences
+        path = urls.page(kind, rid)
+        lines = []
         for _, by, i in items:
-            deps |= self._title_deps(by, i)
-        self.page(urls.page(kind, rid), "entity.html", entry.record.name, entry.record.description,
-                  deps=deps, kind=kind, entry=entry, items=[(by, i) for _, by, i in items],
+            line, keys = self._listed(path, by, i)
+            lines.append(line)
+            deps |= keys
+        self.page(path, "entity.html", entry.record.name, entry.record.description,
+                  deps=deps, kind=kind, entry=entry, count=len(items), listed=Markup("\n".join(lines)),
                   occurrences=views.name_occurrences(g, kind, rid) if kind != "tags" else [])
 
     def index(self, kind: str) -> None:

@@ -273,16 +273,13 @@ def date_html(when) -> Markup:
     return Markup(f'<span class="date">{inner}</span>')
 
 
-def linked_items(graph: Graph, items: list, page: str) -> Markup:
-    """Return the <li> lines of an entity page's list: kind, date and linked title of each record.
+def linked_line(graph: Graph, by: str, rid: str, page: str) -> str:
+    """Return the <li> line of an entity page's list for one record: kind, date and linked title.
 
     Written in Python rather than as a template loop because a popular tag lists thousands of
     records, and the preview re-renders its page whenever one of them changes.
     """
-    lines = []
-    for by, rid in items:
-        href = urls.relative(page, urls.page(by, rid))
-        lines.append(f'      <li><span class="kind-label">{KIND_LABELS[by][0]}</span> '
-                     f'{date_html(graph.when(graph.entries[by][rid]))}: '
-                     f'<a href="{escape(href)}">{escape(title_of(graph, by, rid))}</a></li>')
-    return Markup("\n".join(lines))
+    href = urls.relative(page, urls.page(by, rid))
+    return (f'      <li><span class="kind-label">{KIND_LABELS[by][0]}</span> '
+            f'{date_html(graph.when(graph.entries[by][rid]))}: '
+            f'<a href="{escape(href)}">{escape(title_of(graph, by, rid))}</a></li>')
