@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import urls
+from . import urls, views
 from .fragments import Fragments
 from .link import REFERENCES, Graph, link, relink
 from .load import CONFIG_FILE, Loader, display_path
@@ -53,6 +53,7 @@ class Preview:
         self.loader = Loader(self.content_dir)
         self.graph: Graph | None = None
         self.deps: dict = {}  # page path -> dependency keys, as last rendered
+        self.users: dict = {}  # dependency key -> the pages that depend on it (self.deps inverted)
         self.written: dict = {}  # site path -> bytes on disk
         self.problems: list = []
         self.periods: list = []
@@ -87,6 +88,10 @@ class Preview:
 
     def _keep(self, graph: Graph, deps: dict) -> None:
         self.graph, self.deps, self.problems = graph, deps, []
+        self.users = {}
+        for page, keys in deps.items():
+            for key in keys:
+                self.users.setdefault(key, set()).add(page)
         self.periods = _period_keys(graph)
 
     # ------------------------------------------------------------------ incremental
@@ -129,7 +134,7 @@ class Preview:
         specs = site.specs()
         changed, keys, pages = self._changes(self.graph, graph)
         self.fragments.forget(changed)
-        affected = {p for p, deps in self.deps.items() if deps & keys}
+        affected = set().union(*(self.users.get(key, ()) for key in keys))
         affected |= pages | (specs.keys() - self.deps.keys())
         site.render(paths=affected)
         files = {p: site.files[p] for p in site.files}
@@ -140,11 +145,27 @@ class Preview:
             files.update(site.data_files(specs))
         gone = self.deps.keys() - specs.keys()
         rewritten, removed = self._write(files, remove=gone)
-        deps = {p: d for p, d in self.deps.items() if p not in gone}
-        deps.update(site.deps)
-        self._keep(graph, deps)
+        self._redeps(gone, site.deps)
+        self.graph, self.problems = graph, []
+        self.periods = _period_keys(graph)
         self.last_rendered = sorted(site.deps)
         return Report(shown, rewritten, removed, len(site.deps), time.perf_counter() - started)
+
+    def _redeps(self, gone, rendered: dict) -> None:
+        """Record the dependencies of the pages just rendered, and forget those of pages gone."""
+        for page, keys in [(p, frozenset()) for p in gone] + list(rendered.items()):
+            before = self.deps.get(page, frozenset())
+            for key in before - keys:
+                users = self.users[key]
+                users.discard(page)
+                if not users:
+                    del self.users[key]
+            for key in keys - before:
+                self.users.setdefault(key, set()).add(page)
+            if page in gone:
+                self.deps.pop(page, None)
+            else:
+                self.deps[page] = keys
 
     def finish(self) -> Report | None:
         """Write the feed, sitemap and exports an update deferred, and collect the garbage it left;
@@ -162,16 +183,7 @@ class Preview:
     def _changes(self, old: Graph, new: Graph) -> tuple[set, set, set]:
         """Return the records that changed between two graphs as (kind, id), the dependency keys that
         changed, and pages to redo regardless."""
-        changed = set()
-        for kind in new.entries:
-            before, after = old.entries[kind], new.entries[kind]
-            for rid in before.keys() | after.keys():
-                if before.get(rid) is not after.get(rid):  # unchanged files keep their Entry objects
-                    changed.add((kind, rid))
-        for sid in old.texts.keys() | new.texts.keys():
-            if old.texts.get(sid) is not new.texts.get(sid) and \
-                    getattr(old.texts.get(sid), "text", None) != getattr(new.texts.get(sid), "text", None):
-                changed.add(("sources", sid))
+        changed = set(new.changed) if new.changed is not None else _changed(old, new)
         keys = set()
         for kind, rid in changed:
             keys |= {(kind, rid), ("all", kind)}
@@ -189,7 +201,7 @@ class Preview:
         if moved:
             for graph in (old, new):
                 order = graph.timeline
-                index = {eid: i for i, eid in enumerate(order)}
+                index = views.timeline_positions(graph)
                 for eid in moved & index.keys():
                     i = index[eid]
                     pages |= {urls.page("events", order[j]) for j in (i - 1, i + 1) if 0 <= j < len(order)}
@@ -225,6 +237,21 @@ class Preview:
             (self.out / path).unlink(missing_ok=True)
             self.written.pop(path, None)
         return rewritten, len(gone)
+
+
+def _changed(old: Graph, new: Graph) -> set:
+    """Return (kind, id) of every record added, removed or changed between two graphs."""
+    changed = set()
+    for kind in new.entries:
+        before, after = old.entries[kind], new.entries[kind]
+        for rid in before.keys() | after.keys():
+            if before.get(rid) is not after.get(rid):  # unchanged files keep their Entry objects
+                changed.add((kind, rid))
+    for sid in old.texts.keys() | new.texts.keys():
+        if old.texts.get(sid) is not new.texts.get(sid) and \
+                getattr(old.texts.get(sid), "text", None) != getattr(new.texts.get(sid), "text", None):
+            changed.add(("sources", sid))
+    return changed
 
 
 def _moved(old: Graph, new: Graph, kind: str, rid: str) -> bool:

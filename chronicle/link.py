@@ -41,17 +41,27 @@ class Graph:
 
     content: Content
     texts: dict = field(default_factory=dict)  # source id -> SourceText
-    quotes: list = field(default_factory=list)  # every Quote, in content order
+    located: list = field(default_factory=list)  # quotes located while linking, before they are indexed
     timeline: list = field(default_factory=list)  # event ids in date order
     refs: dict = field(default_factory=dict)  # (kind, id) -> {referring kind: [ids in date order]}
     quotes_by_owner: dict = field(default_factory=dict)  # (kind, id) -> [Quote]
     quotes_by_source: dict = field(default_factory=dict)  # source id -> [Quote]
     problems: list = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # views keep derived lookups here, one graph at a time
+    changed: set | None = None  # (kind, id) of the records `relink` redid; None after a full link
 
     @property
     def entries(self) -> dict:
         return self.content.entries
+
+    @property
+    def quotes(self) -> list:
+        """Return every located Quote, in content order: sources' exceptions, then events, statements..."""
+        found = []
+        for kind in ("sources", *CITATION_FIELDS):
+            for rid in self.entries[kind]:
+                found += self.quotes_by_owner.get((kind, rid), ())
+        return found
 
     def when(self, entry: Entry) -> dates.When:
         """Return the parsed date of an event, statement, figure or source."""
@@ -131,9 +141,10 @@ def _index(graph: Graph) -> None:
     graph.refs = refs
     graph.quotes_by_owner = {}
     graph.quotes_by_source = {}
-    for quote in graph.quotes:
+    for quote in graph.located:
         graph.quotes_by_owner.setdefault((quote.kind, quote.owner), []).append(quote)
         graph.quotes_by_source.setdefault(quote.source, []).append(quote)
+    graph.located = []
 
 
 def _check_shared_ids(graph: Graph) -> None:
@@ -223,7 +234,7 @@ def _locate(graph, entry, name, index, citation, lookup) -> None:
                 "not in the article",
                 "cite the article itself; chrome is not evidence"))
             return
-    graph.quotes.append(Quote(entry.kind, entry.id, index, citation.source, citation.quote, found))
+    graph.located.append(Quote(entry.kind, entry.id, index, citation.source, citation.quote, found))
 
 
 def _miss_problem(path, line, citation, miss: Miss) -> Problem:
@@ -247,19 +258,29 @@ def relink(old: Graph, content: Content) -> Graph | None:
     For the preview's edits: when no record was added or removed and no source changed, every other
     record's references and located quotes are as they were, so they are taken from `old`. Returns
     None when a full `link` is needed. The result equals `link(content)` (tests/test_incremental.py).
+    The records redone are left in the new graph's `changed`.
     """
     if old.problems or old.content.problems or content.broken != old.content.broken:
         return None
-    changed = []
-    for kind, entries in content.entries.items():
-        before = old.entries[kind]
-        if entries.keys() != before.keys():
+    if content.derived and content.derived[0] is old.content:  # the loader says what it replaced
+        order = {kind: i for i, kind in enumerate(content.entries)}
+        changed = sorted(content.derived[1], key=lambda key: (order[key[0]], key[1]))
+        same_order = True
+    else:
+        changed = []
+        for kind, entries in content.entries.items():
+            before = old.entries[kind]
+            if entries.keys() != before.keys():
+                return None
+            changed += [(kind, rid) for rid, entry in entries.items() if before[rid] is not entry]
+        if content.texts != old.content.texts:
             return None
-        changed += [(kind, rid) for rid, entry in entries.items() if before[rid] is not entry]
-    if any(kind == "sources" for kind, _ in changed) or content.texts != old.content.texts:
+        same_order = all(list(content.entries[k]) == list(old.entries[k]) for k in content.entries)
+    if any(kind == "sources" for kind, _ in changed):
         return None
     graph = Graph(content)
     graph.texts = old.texts
+    graph.changed = set(changed)
     lookup = _Lookups(content.entries)
     for kind, rid in changed:
         entry = content.entries[kind][rid]
@@ -268,22 +289,33 @@ def relink(old: Graph, content: Content) -> Graph | None:
         if kind in CITATION_FIELDS:
             for i, citation in enumerate(getattr(entry.record, CITATION_FIELDS[kind])):
                 _locate(graph, entry, CITATION_FIELDS[kind], i, citation, lookup)
-    fresh: dict = {}
-    for quote in graph.quotes:
-        fresh.setdefault((quote.kind, quote.owner), []).append(quote)
-    redone = set(changed)
-    quotes = [q for sid in content.entries["sources"] for q in old.quotes_by_owner.get(("sources", sid), [])]
-    for kind in CITATION_FIELDS:
-        for rid in content.entries[kind]:
-            quotes += fresh.get((kind, rid), []) if (kind, rid) in redone else old.quotes_by_owner.get((kind, rid), [])
-    graph.quotes = quotes
-    graph.timeline = sorted(content.entries["events"],
-                            key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
+    if same_order and "owner ranks" in old.cache:
+        graph.cache["owner ranks"] = old.cache["owner ranks"]
+    moved = any(kind == "events" and old.when(old.entries[kind][rid]) != graph.when(content.entries[kind][rid])
+                for kind, rid in changed)
+    graph.timeline = old.timeline if not moved else \
+        sorted(content.entries["events"], key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
     if graph.timeline == old.timeline:  # same order: what was derived from the order still holds
         graph.timeline = old.timeline
-        graph.cache.update({k: v for k, v in old.cache.items() if isinstance(k, tuple) and k[0] == "periods"})
+        graph.cache.update({k: v for k, v in old.cache.items() if k in TIMELINE_CACHE
+                            or isinstance(k, tuple) and k[0] in TIMELINE_CACHE})
     _reindex(old, graph, changed)
+    graph.located = []
     return graph
+
+
+# graph.cache keys derived only from the timeline's order and the set of records, which relink keeps
+TIMELINE_CACHE = ("periods", "timeline_positions", "specs")
+
+
+def _owner_ranks(graph: Graph) -> dict:
+    """Return (kind, id) -> its position in content order, for the records that cite sources."""
+    ranks = graph.cache.get("owner ranks")
+    if ranks is None:
+        ranks = graph.cache["owner ranks"] = {
+            (kind, rid): (k, i) for k, kind in enumerate(("sources", *CITATION_FIELDS))
+            for i, rid in enumerate(graph.entries[kind])}
+    return ranks
 
 
 def _targets(graph: Graph, entry: Entry) -> set:
@@ -344,8 +376,25 @@ def _reindex(old: Graph, graph: Graph, changed: list) -> None:
                 refs[key] = {k: list(v) for k, v in refs[key].items()}  # never sort old's lists in place
                 refs[key][kind].sort(key=rank[kind].__getitem__)
     graph.refs = refs  # lists without a moved record keep their relative order
-    graph.quotes_by_owner = {}
-    graph.quotes_by_source = {}
-    for quote in graph.quotes:
-        graph.quotes_by_owner.setdefault((quote.kind, quote.owner), []).append(quote)
-        graph.quotes_by_source.setdefault(quote.source, []).append(quote)
+    fresh: dict = {}
+    for quote in graph.located:
+        fresh.setdefault((quote.kind, quote.owner), []).append(quote)
+    by_owner = graph.quotes_by_owner = dict(old.quotes_by_owner)
+    sources = set()
+    for key in changed:
+        sources |= {q.source for q in by_owner.get(key, ())} | {q.source for q in fresh.get(key, ())}
+        if key in fresh:
+            by_owner[key] = fresh[key]
+        else:
+            by_owner.pop(key, None)
+    by_source = graph.quotes_by_source = dict(old.quotes_by_source)
+    redone = set(changed)
+    rank = _owner_ranks(graph)
+    for sid in sources:  # the quotes of one source in content order, as `link` lists them
+        quotes = [q for q in old.quotes_by_source.get(sid, ()) if (q.kind, q.owner) not in redone]
+        quotes += [q for key in redone for q in fresh.get(key, ()) if q.source == sid]
+        quotes.sort(key=lambda q: (rank[q.kind, q.owner], q.index))
+        if quotes:
+            by_source[sid] = quotes
+        else:
+            by_source.pop(sid, None)

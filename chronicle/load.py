@@ -51,6 +51,8 @@ class Content:
     """Ids whose files exist but failed to load: references to them are not reported again."""
     claimed_texts: set = field(default_factory=set)  # text files named by broken source files
     problems: list = field(default_factory=list)
+    derived: tuple | None = None
+    """(earlier Content, {(kind, id)}) when this one is that one with only those records changed."""
 
 
 def display_path(path: Path) -> str:
@@ -91,6 +93,8 @@ class Loader:
         self.root = Path(root)
         self.parsed: dict = {}  # Path -> Parsed
         self._order: list | None = None  # the paths, sorted; None when files came or went
+        self._last: Content | None = None  # what content() returned last
+        self._touched: set = set()  # paths re-read since then
 
     def scan(self) -> None:
         """Read every content file.
@@ -100,6 +104,7 @@ class Loader:
         """
         self.parsed = {}
         self._order = None
+        self._last = None
         if self.root.is_dir():
             self.parsed = {path: parse_file(path, self.root) for path in self._walk(self.root)}
 
@@ -107,6 +112,8 @@ class Loader:
         """Re-read the files at `paths` (added, changed or removed; folders too)."""
         before = len(self.parsed)
         known = set(self.parsed)
+        paths = {Path(p) for p in paths}
+        self._touched |= paths
         self._update(paths)
         if len(self.parsed) != before or self.parsed.keys() != known:
             self._order = None
@@ -142,6 +149,34 @@ class Loader:
 
     def content(self) -> Content:
         """Return the Content assembled from every file read: records, texts and all problems."""
+        content = self._patched() or self._assembled()
+        self._last, self._touched = content, set()
+        return content
+
+    def _patched(self) -> Content | None:
+        """Return the last Content with the records of the files re-read since replaced, when that is
+        all that changed: no file came or went, no source or setting changed, no problem before or now.
+        For the preview, which re-assembles after every save; None when a full assembly is needed."""
+        last = self._last
+        if last is None or last.problems or self._order is None or not self.root.is_dir():
+            return None
+        last.derived = None  # a chain of earlier versions would keep them all in memory
+        entries, changed = dict(last.entries), set()
+        for path in self._touched:
+            parsed = self.parsed.get(path)
+            if parsed is None or parsed.problems or parsed.entry is None or parsed.kind in ("chronology", "sources") \
+                    or parsed.id not in last.entries.get(parsed.kind, ()):
+                return None
+            if entries[parsed.kind] is last.entries[parsed.kind]:
+                entries[parsed.kind] = dict(last.entries[parsed.kind])  # the same order, one record replaced
+            entries[parsed.kind][parsed.id] = parsed.entry
+            changed.add((parsed.kind, parsed.id))
+        content = Content(root=self.root, chronology=last.chronology, entries=entries, texts=last.texts,
+                          broken=last.broken, claimed_texts=last.claimed_texts, derived=(last, changed))
+        _check_top_level(self.root, content)
+        return None if content.problems else content
+
+    def _assembled(self) -> Content:
         root = self.root
         content = Content(root=root)
         if not root.is_dir():

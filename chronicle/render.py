@@ -68,34 +68,39 @@ class Site:
     # ------------------------------------------------------------------ what pages exist
 
     def specs(self) -> dict:
-        """Return every page path mapped to (method, arguments) that renders it, in a stable order."""
-        if getattr(self, "_specs", None) is None:
-            self._specs = self._make_specs()
-        return self._specs
+        """Return every page path mapped to (method name, arguments) that renders it, in a stable order.
+
+        Made once per graph: it depends only on the records there are and the timeline's order, so the
+        preview's re-link passes it on when those hold.
+        """
+        specs = self.graph.cache.get("specs")
+        if specs is None:
+            specs = self.graph.cache["specs"] = self._make_specs()
+        return specs
 
     def _make_specs(self) -> dict:
         g = self.graph
         specs = {}
         periods = _periods(g, g.timeline, TIMELINE_PAGE_LIMIT)
-        specs["index.html"] = (self.home, (periods,))
+        specs["index.html"] = ("home", (periods,))
         if len(periods) > 1:
             for i in range(len(periods)):
-                specs[periods[i]["href"]] = (self.period_page, (periods, i))
+                specs[periods[i]["href"]] = ("period_page", (periods, i))
         for eid in g.timeline:
-            specs[urls.page("events", eid)] = (self.event_page, (eid,))
+            specs[urls.page("events", eid)] = ("event_page", (eid,))
         for kind in ("sources", "statements", "discrepancies", *ENTITY_KINDS):
-            specs[urls.index(kind)] = (self.index, (kind,))
-        specs[urls.index("figures")] = (self.figures_index, ())
-        for kind, method in (("sources", self.source_page), ("statements", self.statement_page),
-                             ("figures", self.figure_page), ("discrepancies", self.discrepancy_page)):
+            specs[urls.index(kind)] = ("index", (kind,))
+        specs[urls.index("figures")] = ("figures_index", ())
+        for kind, method in (("sources", "source_page"), ("statements", "statement_page"),
+                             ("figures", "figure_page"), ("discrepancies", "discrepancy_page")):
             for rid in sorted(g.entries[kind]):
                 specs[urls.page(kind, rid)] = (method, (rid,))
         for kind in ENTITY_KINDS:
             for rid in sorted(g.entries[kind]):
-                specs[urls.page(kind, rid)] = (self.entity_page, (kind, rid))
-        specs["about.html"] = (self.about, ())
-        specs["search.html"] = (self.search_page, ())
-        specs["404.html"] = (self.not_found, ())
+                specs[urls.page(kind, rid)] = ("entity_page", (kind, rid))
+        specs["about.html"] = ("about", ())
+        specs["search.html"] = ("search_page", ())
+        specs["404.html"] = ("not_found", ())
         return specs
 
     def render(self, paths=None) -> dict:
@@ -103,7 +108,7 @@ class Site:
         specs = self.specs()
         for path in (specs if paths is None else [p for p in specs if p in paths]):
             method, args = specs[path]
-            method(*args)
+            getattr(self, method)(*args)
         if paths is None:
             self.files.update(self.data_files(specs))
             self.files.update(self.assets())

@@ -111,7 +111,7 @@ def related_events(graph: Graph, rid: str) -> list[dict]:
     events nearest in time.
     """
     record = graph.entries["events"][rid].record
-    order = _timeline_positions(graph)
+    order = timeline_positions(graph)
     here = order[rid]
     scores: dict = {}
     for kind in ("people", "organisations", "places", "tags"):
@@ -126,7 +126,8 @@ def related_events(graph: Graph, rid: str) -> list[dict]:
     return refs(graph, "events", sorted(best, key=order.get))
 
 
-def _timeline_positions(graph: Graph) -> dict:
+def timeline_positions(graph: Graph) -> dict:
+    """Return each event's position on the timeline (made once per graph, or per timeline order)."""
     cache = graph.cache.setdefault("timeline_positions", {})
     if not cache:
         cache.update({eid: i for i, eid in enumerate(graph.timeline)})
@@ -138,14 +139,14 @@ def _member_positions(graph: Graph, kind: str, value: str) -> list:
     cache = graph.cache.setdefault("member_positions", {})
     key = (kind, value)
     if key not in cache:
-        order = _timeline_positions(graph)
+        order = timeline_positions(graph)
         cache[key] = [order[e] for e in graph.referrers(kind, value, "events")]
     return cache[key]
 
 
 def neighbours(graph: Graph, rid: str) -> tuple:
     """Return link data for the previous and next events on the timeline (or None)."""
-    at = _timeline_positions(graph)[rid]
+    at = timeline_positions(graph)[rid]
     prev = refs(graph, "events", [graph.timeline[at - 1]])[0] if at > 0 else None
     nxt = refs(graph, "events", [graph.timeline[at + 1]])[0] if at + 1 < len(graph.timeline) else None
     return prev, nxt

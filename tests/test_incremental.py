@@ -9,6 +9,7 @@ from conftest import ROOT
 
 from chronicle import pipeline
 from chronicle.incremental import Preview
+from chronicle.render import Site
 
 CONTENT = ROOT / "content"
 
@@ -32,6 +33,15 @@ def assert_same_as_full_build(content: Path, preview: Preview, tmp_path: Path, s
     a, b = snapshot(preview.out), snapshot(full)
     assert sorted(a) == sorted(b), step
     assert [p for p in a if a[p] != b[p]] == [], step
+    # What each page depends on is what a full render records, and the inverted index agrees with it.
+    site = Site(pipeline.check(content))
+    site.render()
+    assert preview.deps == site.deps, step
+    users: dict = {}
+    for page, keys in preview.deps.items():
+        for key in keys:
+            users.setdefault(key, set()).add(page)
+    assert preview.users == users, step
 
 
 def edit(path: Path, old: str, new: str) -> Path:
@@ -191,6 +201,7 @@ def test_relink_equals_a_full_link_after_edits(tmp_path):
         assert partial.timeline == full.timeline, step
         assert partial.refs == full.refs, step
         assert partial.quotes == full.quotes, step
+        assert partial.quotes_by_owner == full.quotes_by_owner, step
         assert partial.quotes_by_source == full.quotes_by_source, step
         assert partial.problems == full.problems == [], step
         graph = partial
