@@ -3,7 +3,7 @@
 A popular tag lists thousands of records, and a timeline page hundreds of events: when one of them
 changes, the preview re-renders the whole page, but only that one line needs making again. Each
 piece is kept with the dependency keys of the records it shows (as `render.Site` declares them for
-pages); the preview tells `forget` which records changed, and the pieces showing them are dropped.
+pages); the preview tells `forget` which keys changed, and the pieces depending on them are dropped.
 """
 from __future__ import annotations
 

@@ -116,9 +116,9 @@ class Preview:
         """
         started = time.perf_counter()
         paths = {Path(os.path.abspath(p)) for p in paths}
-        known = set(self.loader.parsed)
         # Editors' short-lived temporary files (sed's, some IDEs') come and go within the burst.
-        shown = sorted(display_path(p) for p in paths if p.exists() or p in known) or ["(temporary files)"]
+        shown = sorted(display_path(p) for p in paths if p.exists() or p in self.loader.parsed) \
+            or ["(temporary files)"]
         self.loader.update(p for p in paths if p.is_relative_to(self.content_dir))
         structural = any(p.is_relative_to(self.templates) or p == self.content_dir / CONFIG_FILE
                          or p == self.content_dir for p in paths)
@@ -132,8 +132,8 @@ class Preview:
             return Report(shown, seconds=time.perf_counter() - started, problems=self.problems)
         site = Site(graph, self.templates, self.base_url, self.env, self.fragments)
         specs = site.specs()
-        changed, keys, pages = self._changes(self.graph, graph)
-        self.fragments.forget(changed)
+        keys, pages = self._changes(self.graph, graph)
+        self.fragments.forget(keys)
         affected = set().union(*(self.users.get(key, ()) for key in keys))
         affected |= pages | (specs.keys() - self.deps.keys())
         site.render(paths=affected)
@@ -180,9 +180,8 @@ class Preview:
         gc.collect()
         return Report(["feeds and exports"], rewritten, 0, 0, time.perf_counter() - started)
 
-    def _changes(self, old: Graph, new: Graph) -> tuple[set, set, set]:
-        """Return the records that changed between two graphs as (kind, id), the dependency keys that
-        changed, and pages to redo regardless."""
+    def _changes(self, old: Graph, new: Graph) -> tuple[set, set]:
+        """Return the dependency keys that changed between two graphs, and pages to redo regardless."""
         changed = set(new.changed) if new.changed is not None else _changed(old, new)
         keys = set()
         for kind, rid in changed:
@@ -208,7 +207,7 @@ class Preview:
             if _period_keys(new) != self.periods:
                 keys.add(("periods",))
                 pages |= {p for p in self.deps if p.startswith("timeline/")} | {"index.html"}
-        return changed, keys, pages
+        return keys, pages
 
     # ------------------------------------------------------------------ writing
 

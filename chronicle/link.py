@@ -305,7 +305,7 @@ def relink(old: Graph, content: Content) -> Graph | None:
 
 
 # graph.cache keys derived only from the timeline's order and the set of records, which relink keeps
-TIMELINE_CACHE = ("periods", "timeline_positions", "specs")
+TIMELINE_CACHE = ("periods", "timeline_positions", "member_positions", "specs")
 
 
 def _owner_ranks(graph: Graph) -> dict:

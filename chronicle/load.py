@@ -110,29 +110,33 @@ class Loader:
 
     def update(self, paths) -> None:
         """Re-read the files at `paths` (added, changed or removed; folders too)."""
-        before = len(self.parsed)
-        known = set(self.parsed)
         paths = {Path(p) for p in paths}
         self._touched |= paths
-        self._update(paths)
-        if len(self.parsed) != before or self.parsed.keys() != known:
-            self._order = None
+        known = {p for p in paths if p in self.parsed}
+        if self._update(paths) or {p for p in paths if p in self.parsed} != known:
+            self._order = None  # files came or went
 
-    def _update(self, paths) -> None:
-        for path in sorted({Path(p) for p in paths}):
+    def _update(self, paths) -> bool:
+        """Re-read `paths`; return whether a folder's files were dropped or read."""
+        folders = False
+        for path in sorted(paths):
             if not path.is_relative_to(self.root):
                 continue
             if path in self.parsed:
                 del self.parsed[path]
             elif path.is_dir() or not path.exists():  # a folder added, removed or renamed
-                for known in [k for k in self.parsed if k.is_relative_to(path)]:
+                inside = [k for k in self.parsed if k.is_relative_to(path)]
+                folders |= bool(inside)
+                for known in inside:
                     del self.parsed[known]
             if path.is_dir() and not path.is_symlink():
+                folders = True
                 for found in self._walk(path):
                     self.parsed[found] = parse_file(found, self.root)
             elif path.exists() or path.is_symlink():
                 if not any(IGNORED.search(part) for part in path.relative_to(self.root).parts):
                     self.parsed[path] = parse_file(path, self.root)
+        return folders
 
     def _walk(self, folder: Path):
         """Yield the content files under `folder`, sorted, skipping editor and system droppings.

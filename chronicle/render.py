@@ -287,18 +287,32 @@ class Site:
     def entity_page(self, kind: str, rid: str) -> None:
         g = self.graph
         entry = g.entries[kind][rid]
-        linked = {by: g.referrers(kind, rid, by) for by in ("events", "statements", "figures")}
-        items = sorted(((g.when(g.entries[by][i]).sort_key, by, i) for by, ids in linked.items() for i in ids))
-        deps = {(kind, rid), ("members", kind, rid), ("all", "sources")}  # all sources: name occurrences
         path = urls.page(kind, rid)
-        lines = []
-        for _, by, i in items:
+        count, listed, deps = self.fragments.get(("entity list", kind, rid), lambda: self._entity_list(kind, rid))
+        occurrences = self.fragments.get(("occurrences", kind, rid), lambda: (
+            views.name_occurrences(g, kind, rid) if kind != "tags" else [], {(kind, rid), ("all", "sources")}))
+        self.page(path, "entity.html", entry.record.name, entry.record.description,
+                  deps=deps | {(kind, rid), ("all", "sources")},  # all sources: name occurrences
+                  kind=kind, entry=entry, count=count, listed=listed, occurrences=occurrences)
+
+    def _entity_list(self, kind: str, rid: str) -> tuple:
+        """Return (count, <li> lines, dependency keys) of what links to an entity, with its dependencies."""
+        path = urls.page(kind, rid)
+        members = {("members", kind, rid)}
+        items = self.fragments.get(("entity items", kind, rid), lambda: (self._entity_items(kind, rid), members))
+        lines, deps = [], set(members)
+        for by, i in items:
             line, keys = self._listed(path, by, i)
             lines.append(line)
             deps |= keys
-        self.page(path, "entity.html", entry.record.name, entry.record.description,
-                  deps=deps, kind=kind, entry=entry, count=len(items), listed=Markup("\n".join(lines)),
-                  occurrences=views.name_occurrences(g, kind, rid) if kind != "tags" else [])
+        return (len(items), Markup("\n".join(lines)), frozenset(deps)), deps
+
+    def _entity_items(self, kind: str, rid: str) -> list:
+        """Return (kind, id) of the events, statements and figures linking to an entity, in date order."""
+        g = self.graph
+        linked = {by: g.referrers(kind, rid, by) for by in ("events", "statements", "figures")}
+        items = sorted(((g.when(g.entries[by][i]).sort_key, by, i) for by, ids in linked.items() for i in ids))
+        return [(by, i) for _, by, i in items]
 
     def index(self, kind: str) -> None:
         g = self.graph

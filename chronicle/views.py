@@ -136,12 +136,13 @@ def timeline_positions(graph: Graph) -> dict:
 
 def _member_positions(graph: Graph, kind: str, value: str) -> list:
     """Return the timeline positions of the events referring to an entity (sorted, like the list)."""
-    cache = graph.cache.setdefault("member_positions", {})
-    key = (kind, value)
-    if key not in cache:
+    cache = graph.cache.setdefault("member_positions", {})  # passed on while the timeline holds
+    members = graph.referrers(kind, value, "events")
+    kept = cache.get((kind, value))
+    if kept is None or kept[0] is not members:  # re-linking copies the lists it changes
         order = timeline_positions(graph)
-        cache[key] = [order[e] for e in graph.referrers(kind, value, "events")]
-    return cache[key]
+        kept = cache[(kind, value)] = (members, [order[e] for e in members])
+    return kept[1]
 
 
 def neighbours(graph: Graph, rid: str) -> tuple:
