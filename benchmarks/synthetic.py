@@ -41,6 +41,10 @@ def generate(folder: Path, events: int = 1000, seed: int = 1) -> dict:
     write = _writer(folder)
     write("chronology.yaml", "title: Synthetic chronology\ndescription: Generated for benchmarks.\nlanguage: en\n")
 
+    def pick(pool, most, at_least=0):  # a few entities are popular, most are rare (Zipf-like)
+        k = rng.randint(at_least, most)
+        return sorted({pool[min(int(rng.paretovariate(1.2)) - 1, len(pool) - 1)] for _ in range(k)})
+
     # Sources: article-like texts whose every sentence is unique (it names a numbered sector).
     sentences: list[tuple[str, str]] = []  # (source id, sentence) available for quoting
     for s in range(n_sources):
@@ -50,7 +54,14 @@ def generate(folder: Path, events: int = 1000, seed: int = 1) -> dict:
             line = []
             for k in range(rng.randint(2, 4)):
                 words = rng.choices(WORDS, k=rng.randint(12, 24))
-                sentence = f"{' '.join(words).capitalize()} in sector {s}-{p}-{k}."
+                said, named = rng.random(), ""
+                if said < 0.15:  # articles name people, organisations and places
+                    named = f" said {person_name(pick(range(len(people)), 1, at_least=1)[0])}"
+                elif said < 0.25:
+                    named = f" near Place {pick(range(len(places)), 1, at_least=1)[0]}"
+                elif said < 0.3:
+                    named = f" according to Organisation {pick(range(len(orgs)), 1, at_least=1)[0]}"
+                sentence = f"{' '.join(words).capitalize()}{named} in sector {s}-{p}-{k}."
                 line.append(sentence)
                 sentences.append((sid, sentence))
             paragraphs.append(" ".join(line))
@@ -67,12 +78,8 @@ def generate(folder: Path, events: int = 1000, seed: int = 1) -> dict:
             out.append(f"  - source: {sid}\n    quote: \"{sentence}\"\n")
         return "".join(out)
 
-    def pick(pool, most):  # a few entities are popular, most are rare (Zipf-like)
-        k = rng.randint(0, most)
-        return sorted({pool[min(int(rng.paretovariate(1.2)) - 1, len(pool) - 1)] for _ in range(k)})
-
     for i, pid in enumerate(people):
-        write(f"people/{pid}.yaml", f"name: {FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i}\n"
+        write(f"people/{pid}.yaml", f"name: {person_name(i)}\n"
                                     f"aliases: [P{i}]\nrole: official\ndescription: A synthetic person.\n")
     for i, oid in enumerate(orgs):
         write(f"organisations/{oid}.yaml", f"name: Organisation {i}\nkind: {ORG_KINDS[i % len(ORG_KINDS)]}\n"
@@ -119,6 +126,10 @@ def generate(folder: Path, events: int = 1000, seed: int = 1) -> dict:
             f"citations:\n{cite(2)}figures: [figure-{i:06d}]\n"))
     counts["discrepancies"] = max(1, events // 200)
     return counts
+
+
+def person_name(i: int) -> str:
+    return f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i}"
 
 
 def _writer(folder: Path):

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import views
 from .link import Graph, link
 from .load import load
 from .problems import ContentErrors
@@ -104,6 +105,7 @@ def render_files(graph: Graph, base_url: str | None = None) -> dict:
     if len(specs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
         return site.render()
     paths = list(specs)
+    views.all_name_occurrences(graph)  # before forking, so that it is done once for both processes
     _shared = (graph, base_url)
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:

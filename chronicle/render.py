@@ -106,6 +106,8 @@ class Site:
     def render(self, paths=None) -> dict:
         """Return every output file (or only the pages in `paths`, with no data files)."""
         specs = self.specs()
+        if paths is None:
+            views.all_name_occurrences(self.graph)  # every entity page asks: one pass over the texts
         for path in (specs if paths is None else [p for p in specs if p in paths]):
             method, args = specs[path]
             getattr(self, method)(*args)

@@ -200,57 +200,113 @@ def figure_groups(graph: Graph, ids) -> list[dict]:
 
 def name_occurrences(graph: Graph, kind: str, rid: str) -> list[dict]:
     """Return where an entity's name or aliases occur in the source texts (article lines only)."""
-    record = graph.entries[kind][rid].record
-    # In both Unicode forms: "é" typed as one character (NFC) or as "e" and an accent (NFD) looks the same.
-    names = sorted({unicodedata.normalize(form, n) for n in (record.name, *record.aliases) for form in ("NFC", "NFD")},
-                   key=lambda n: (-len(n), n))
+    everyone = graph.cache.get("occurrences")
+    if everyone is not None:
+        return everyone.get((kind, rid), [])
+    names = _names(graph.entries[kind][rid].record)
     found = []
     for sid in sorted(graph.entries["sources"]):
-        source = graph.entries["sources"][sid]
+        text = graph.texts.get(sid)
+        if text is not None:
+            found += _found_in(graph, sid, text, None, _chrome_lines(graph, sid), names)
+    return found
+
+
+def all_name_occurrences(graph: Graph) -> dict:
+    """Find the names of every person, organisation and place in the sources in one pass, and keep
+    them in the graph for `name_occurrences`: a full build asks for all of them, and reading each
+    text once for all names costs far less than once per name."""
+    if "occurrences" in graph.cache:
+        return graph.cache["occurrences"]
+    by_first: dict = {}  # a name's first word -> the entities having a name that starts with it
+    anywhere = []  # entities with a name that does not start with a letter or digit
+    names = {}
+    for kind in ("people", "organisations", "places"):
+        for rid, entry in graph.entries[kind].items():
+            names[kind, rid] = _names(entry.record)
+            for name in names[kind, rid]:
+                first = _WORD.match(name)
+                if first:
+                    by_first.setdefault(first.group(), set()).add((kind, rid))
+                else:
+                    anywhere.append((kind, rid))
+    everyone: dict = {}
+    for sid in sorted(graph.entries["sources"]):
         text = graph.texts.get(sid)
         if text is None:
             continue
-        chrome = {n for c in source.record.chrome for n in range(c.span[0], c.span[1] + 1)}
-        hits = sorted({(at, name) for name in names for at in _occurrences(text.text, name)},
-                      key=lambda hit: (hit[0], -len(hit[1])))
-        lines, end = [], -1
-        for at, name in hits:
-            if at < end:
-                continue  # inside a longer name found at the same place
-            end = at + len(name)
-            line = text.line_of(at)
-            if line not in chrome and (not lines or lines[-1][0] != line):
-                lines.append((line, name))
-        if lines:
-            found.append({"source": sid, "title": source.record.title,
-                          "lines": [{"line": n, "as": word, "href": urls.page("sources", sid) + "#" + urls.paragraph_anchor(n)}
-                                    for n, word in lines]})
-    return found
+        starts = _word_starts(text.text)
+        chrome = _chrome_lines(graph, sid)
+        present = set(anywhere)
+        for word in by_first.keys() & starts.keys():
+            present |= by_first[word]
+        for key in sorted(present):
+            found = _found_in(graph, sid, text, starts, chrome, names[key])
+            if found:
+                everyone.setdefault(key, []).extend(found)
+    graph.cache["occurrences"] = everyone
+    return everyone
+
+
+def _names(record) -> list[str]:
+    # In both Unicode forms: "é" typed as one character (NFC) or as "e" and an accent (NFD) looks the same.
+    return sorted({unicodedata.normalize(form, n) for n in (record.name, *record.aliases) for form in ("NFC", "NFD")},
+                  key=lambda n: (-len(n), n))
+
+
+def _chrome_lines(graph: Graph, sid: str) -> set:
+    return {n for c in graph.entries["sources"][sid].record.chrome for n in range(c.span[0], c.span[1] + 1)}
+
+
+def _found_in(graph: Graph, sid: str, text, starts: dict | None, chrome: set, names: list) -> list[dict]:
+    """Return the lines of one source where one of `names` occurs, as a list of none or one item.
+
+    `starts` is the text's word index (`_word_starts`), or None to search the text for each name.
+    """
+    hits = sorted({(at, name) for name in names for at in _occurrences(text.text, name, starts)},
+                  key=lambda hit: (hit[0], -len(hit[1])))
+    lines, end = [], -1
+    for at, name in hits:
+        if at < end:
+            continue  # inside a longer name found at the same place
+        end = at + len(name)
+        line = text.line_of(at)
+        if line not in chrome and (not lines or lines[-1][0] != line):
+            lines.append((line, name))
+    if not lines:
+        return []
+    page = urls.page("sources", sid)
+    return [{"source": sid, "title": graph.entries["sources"][sid].record.title,
+             "lines": [{"line": n, "as": word, "href": page + "#" + urls.paragraph_anchor(n)} for n, word in lines]}]
 
 
 _WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=4096)
 def _word_starts(text: str) -> dict:
-    """Return every word of `text` mapped to the offsets where it starts (built once per text)."""
+    """Return every word of `text` mapped to the offsets where it starts."""
     starts: dict = {}
     for match in _WORD.finditer(text):
         starts.setdefault(match.group(), []).append(match.start())
     return starts
 
 
-def _occurrences(text: str, name: str) -> list[int]:
+def _occurrences(text: str, name: str, starts: dict | None) -> list[int]:
     """Return the offsets where `name` occurs in `text` as whole words, exactly as written."""
     first = _WORD.match(name)
-    if not first:  # a name that does not start with a letter or digit: search it plainly
-        return [m.start() for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)]
+    if starts is None or not first:  # no word index, or a name that does not start with a letter or digit
+        return [m.start() for m in _whole(name).finditer(text)]
     out = []
-    for at in _word_starts(text).get(first.group(), ()):
+    for at in starts.get(first.group(), ()):
         end = at + len(name)
         if text.startswith(name, at) and (end == len(text) or not (text[end].isalnum() or text[end] == "_")):
             out.append(at)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _whole(name: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
 
 
 def by_year_and_month(graph: Graph, ids) -> list[dict]:
