@@ -4,7 +4,6 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -294,19 +293,25 @@ def _word_starts(text: str) -> dict:
 def _occurrences(text: str, name: str, starts: dict | None) -> list[int]:
     """Return the offsets where `name` occurs in `text` as whole words, exactly as written."""
     first = _WORD.match(name)
-    if starts is None or not first:  # no word index, or a name that does not start with a letter or digit
-        return [m.start() for m in _whole(name).finditer(text)]
     out = []
+    if starts is None or not first:  # no word index, or a name that does not start with a letter or digit
+        at = text.find(name)
+        while at != -1:
+            if at == 0 or not _is_word(text[at - 1]):
+                end = at + len(name)
+                if end == len(text) or not _is_word(text[end]):
+                    out.append(at)
+            at = text.find(name, at + 1)
+        return out
     for at in starts.get(first.group(), ()):
         end = at + len(name)
-        if text.startswith(name, at) and (end == len(text) or not (text[end].isalnum() or text[end] == "_")):
+        if text.startswith(name, at) and (end == len(text) or not _is_word(text[end])):
             out.append(at)
     return out
 
 
-@lru_cache(maxsize=4096)
-def _whole(name: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \w matches in a regular expression
 
 
 def by_year_and_month(graph: Graph, ids) -> list[dict]:
