@@ -64,15 +64,31 @@ CSL_SEASONS = {21: 1, 22: 2, 23: 3, 24: 4}  # EDTF spring..winter -> CSL season 
 def files(graph: Graph) -> dict[str, str]:
     """Return the export files of `graph`: site path -> text."""
     return {
-        "data/chronology.json": dump(chronology(graph)),
-        "data/sources.csl.json": dump(csl(graph)),
-        "data/timelinejs.json": dump(timelinejs(graph)),
+        "data/chronology.json": dump(chronology(graph), levels=3),  # {"records": {kind: [one per line]}}
+        "data/sources.csl.json": dump(csl(graph), levels=1),  # [one item per line]
+        "data/timelinejs.json": dump(timelinejs(graph), levels=2),  # {"events": [one per line]}
     }
 
 
-def dump(data) -> str:
-    """Return `data` as deterministic JSON text with a trailing newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def dump(data, levels: int) -> str:
+    """Return `data` as deterministic JSON text with a trailing newline: the outer `levels` of lists
+    and objects indented, one record per line below them.
+
+    Readable, easy to diff, and written by the json module's C encoder: with `indent`, json falls
+    back to its pure-Python encoder, which took seconds for 10,000 events.
+    """
+    return _indented(data, 0, levels) + "\n"
+
+
+def _indented(value, depth: int, levels: int) -> str:
+    if depth >= levels or not isinstance(value, (dict, list)) or not value:
+        return json.dumps(value, ensure_ascii=False)
+    inner, outer = "  " * (depth + 1), "  " * depth
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_indented(v, depth + 1, levels)}"
+                 for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + outer + "}"
+    return "[\n" + ",\n".join(inner + _indented(v, depth + 1, levels) for v in value) + "\n" + outer + "]"
 
 
 # ------------------------------------------------------------------ dates at their precision

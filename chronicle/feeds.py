@@ -19,6 +19,7 @@ override (e.g. a --base-url option) if given, else the chronology's `base_url` s
 """
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from typing import Iterable
@@ -66,8 +67,12 @@ def files(graph: Graph, base_url: str | None, pages: Iterable[str]) -> dict[str,
     }
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9/#:~=,._-]*")
+
+
 def _href(path: str, base: str | None) -> str:
-    path = quote(path, safe="/#:~=,.-_")
+    if not _PLAIN.fullmatch(path):  # ids are plain: most paths need no escaping
+        path = quote(path, safe="/#:~=,.-_")
     return base + path if base else path
 
 
