@@ -50,6 +50,7 @@ class Site:
         self.base_url = (base.rstrip("/") + "/") if base else None
         self.files: dict = {}
         self.deps: dict = {}  # page path -> frozenset of dependency keys
+        self._chromes: dict = {}
 
     def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None,
              deps=(), **context) -> None:
@@ -57,13 +58,25 @@ class Site:
         link = lambda target: urls.relative(path, target)  # noqa: E731
         facets = search.page_facets(self.graph, path)  # what the search index learns of a record page
         html = self.env.get_template(template).render(
-            page=path, link=link, title=title, chronology=self.chronology, facets=facets,
+            page=path, link=link, title=title, chronology=self.chronology, facets=facets, chrome=self._chrome(path),
             description=description or self.chronology.description,
             canonical=(self.base_url + path) if self.base_url else "",
             jsonld=jsonld.script(jsonld_data) if jsonld_data else "",
             graph=self.graph, views=views, urls=urls, when=self.graph.when, **context)
         self.files[path] = html
         self.deps[path] = frozenset(deps) | {("chronology",)} | (facets.deps if facets else frozenset())
+
+    def _chrome(self, path: str) -> dict:
+        """Return the head links, header and footer of a page (templates/chrome.html): they depend
+        only on the page's folder (for relative links) and section (for the current menu item)."""
+        key = (path.rpartition("/")[0], path.split("/")[0])
+        chrome = self._chromes.get(key)
+        if chrome is None:
+            module = self.env.get_template("chrome.html").make_module(
+                {"page": path, "link": lambda target: urls.relative(path, target), "chronology": self.chronology})
+            chrome = self._chromes[key] = {"head": module.head(), "header": module.header(),
+                                           "footer": module.footer()}
+        return chrome
 
     # ------------------------------------------------------------------ what pages exist
 
