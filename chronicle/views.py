@@ -207,40 +207,53 @@ def name_occurrences(graph: Graph, kind: str, rid: str) -> list[dict]:
     for sid in sorted(graph.entries["sources"]):
         text = graph.texts.get(sid)
         if text is not None:
-            found += _found_in(graph, sid, text, None, _chrome_lines(graph, sid), names)
+            hits = {(at, name) for name in names for at in _whole_word(text.text, name)}
+            found += _found_in(graph, sid, text, _chrome_lines(graph, sid), hits)
     return found
 
 
 def all_name_occurrences(graph: Graph) -> dict:
     """Find the names of every person, organisation and place in the sources in one pass, and keep
     them in the graph for `name_occurrences`: a full build asks for all of them, and reading each
-    text once for all names costs far less than once per name."""
+    text once for all names costs far less than once per name.
+
+    Each text is searched for the first words of the names; where one stands, the text that follows
+    is looked up among the names beginning with that word, by length.
+    """
     if "occurrences" in graph.cache:
         return graph.cache["occurrences"]
-    by_first: dict = {}  # a name's first word -> the entities having a name that starts with it
-    anywhere = []  # entities with a name that does not start with a letter or digit
-    names = {}
+    by_first: dict = {}  # first word -> length -> name -> the entities having that name
+    anywhere = []  # (entity, name) for names that do not start with a letter or digit
     for kind in ("people", "organisations", "places"):
         for rid, entry in graph.entries[kind].items():
-            names[kind, rid] = _names(entry.record)
-            for name in names[kind, rid]:
+            for name in _names(entry.record):
                 first = _WORD.match(name)
                 if first:
-                    by_first.setdefault(first.group(), set()).add((kind, rid))
+                    by_first.setdefault(first.group(), {}).setdefault(len(name), {}) \
+                        .setdefault(name, []).append((kind, rid))
                 else:
-                    anywhere.append((kind, rid))
+                    anywhere.append(((kind, rid), name))
     everyone: dict = {}
     for sid in sorted(graph.entries["sources"]):
         text = graph.texts.get(sid)
         if text is None:
             continue
-        starts = _word_starts(text.text)
+        body, size = text.text, len(text.text)
+        hits: dict = {}  # entity -> {(offset, name)}
+        for word in by_first.keys() & set(_WORD.findall(body)):
+            lengths = by_first[word]
+            for at in _whole_word(body, word):
+                for length, named in lengths.items():
+                    name = body[at:at + length]
+                    if name in named and (at + length == size or not _is_word(body[at + length])):
+                        for key in named[name]:
+                            hits.setdefault(key, set()).add((at, name))
+        for key, name in anywhere:
+            for at in _whole_word(body, name):
+                hits.setdefault(key, set()).add((at, name))
         chrome = _chrome_lines(graph, sid)
-        present = set(anywhere)
-        for word in by_first.keys() & starts.keys():
-            present |= by_first[word]
-        for key in sorted(present):
-            found = _found_in(graph, sid, text, starts, chrome, names[key])
+        for key in sorted(hits):
+            found = _found_in(graph, sid, text, chrome, hits[key])
             if found:
                 everyone.setdefault(key, []).extend(found)
     graph.cache["occurrences"] = everyone
@@ -257,15 +270,13 @@ def _chrome_lines(graph: Graph, sid: str) -> set:
     return {n for c in graph.entries["sources"][sid].record.chrome for n in range(c.span[0], c.span[1] + 1)}
 
 
-def _found_in(graph: Graph, sid: str, text, starts: dict | None, chrome: set, names: list) -> list[dict]:
-    """Return the lines of one source where one of `names` occurs, as a list of none or one item.
+def _found_in(graph: Graph, sid: str, text, chrome: set, hits: set) -> list[dict]:
+    """Return the lines of one source where an entity's names were found, as a list of none or one item.
 
-    `starts` is the text's word index (`_word_starts`), or None to search the text for each name.
+    `hits` holds (offset, name) pairs; a name found inside a longer one found at the same place counts once.
     """
-    hits = sorted({(at, name) for name in names for at in _occurrences(text.text, name, starts)},
-                  key=lambda hit: (hit[0], -len(hit[1])))
     lines, end = [], -1
-    for at, name in hits:
+    for at, name in sorted(hits, key=lambda hit: (hit[0], -len(hit[1]))):
         if at < end:
             continue  # inside a longer name found at the same place
         end = at + len(name)
@@ -282,31 +293,16 @@ def _found_in(graph: Graph, sid: str, text, starts: dict | None, chrome: set, na
 _WORD = re.compile(r"\w+")
 
 
-def _word_starts(text: str) -> dict:
-    """Return every word of `text` mapped to the offsets where it starts."""
-    starts: dict = {}
-    for match in _WORD.finditer(text):
-        starts.setdefault(match.group(), []).append(match.start())
-    return starts
-
-
-def _occurrences(text: str, name: str, starts: dict | None) -> list[int]:
-    """Return the offsets where `name` occurs in `text` as whole words, exactly as written."""
-    first = _WORD.match(name)
+def _whole_word(text: str, words: str) -> list[int]:
+    """Return the offsets where `words` occur in `text` with no letter, digit or _ just before or after."""
     out = []
-    if starts is None or not first:  # no word index, or a name that does not start with a letter or digit
-        at = text.find(name)
-        while at != -1:
-            if at == 0 or not _is_word(text[at - 1]):
-                end = at + len(name)
-                if end == len(text) or not _is_word(text[end]):
-                    out.append(at)
-            at = text.find(name, at + 1)
-        return out
-    for at in starts.get(first.group(), ()):
-        end = at + len(name)
-        if text.startswith(name, at) and (end == len(text) or not _is_word(text[end])):
-            out.append(at)
+    at = text.find(words)
+    while at != -1:
+        if at == 0 or not _is_word(text[at - 1]):
+            end = at + len(words)
+            if end == len(text) or not _is_word(text[end]):
+                out.append(at)
+        at = text.find(words, at + 1)
     return out
 
 
