@@ -10,6 +10,7 @@ from markupsafe import Markup
 from . import dates, export, feeds, jsonld, markdown, search, svg, urls, views
 from .fragments import Fragments
 from .link import Graph
+from .parts import Parts
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TIMELINE_PAGE_LIMIT = 300  # beyond this, the timeline is split into pages by year (or month)
@@ -58,7 +59,8 @@ class Site:
         link = lambda target: urls.relative(path, target)  # noqa: E731
         facets = search.page_facets(self.graph, path)  # what the search index learns of a record page
         html = self.env.get_template(template).render(
-            page=path, link=link, title=title, chronology=self.chronology, facets=facets, chrome=self._chrome(path),
+            page=path, link=link, parts=Parts(self.graph, link), title=title, chronology=self.chronology,
+            facets=facets, chrome=self._chrome(path),
             description=description or self.chronology.description,
             canonical=(self.base_url + path) if self.base_url else "",
             jsonld=jsonld.script(jsonld_data) if jsonld_data else "",
@@ -175,13 +177,14 @@ class Site:
         return frozenset(self._record_deps("events", eid) | {(k, v) for k in ENTITY_KINDS for v in getattr(record, k)})
 
     def _event_item(self, page: str):
-        """Return what timeline pages call to show one event: the `event_item` macro's output, kept
-        until the event, its sources or the people, places and tags it names change."""
+        """Return what timeline pages call to show one event (parts.event_item), kept until the
+        event, its sources or the people, places and tags it names change."""
         folder = page.rpartition("/")[0]
+        parts = Parts(self.graph, lambda target: urls.relative(page, target))
 
-        def item(macro, eid, heading):
+        def item(eid, heading):
             return self.fragments.get(("event item", folder, heading, eid),
-                                      lambda: (macro(eid, heading), self._event_deps(eid)))
+                                      lambda: (parts.event_item(eid, heading), self._event_deps(eid)))
         return item
 
     def _listed(self, page: str, by: str, rid: str) -> tuple:

@@ -326,7 +326,7 @@ def by_year_and_month(graph: Graph, ids) -> list[dict]:
 
 
 def date_html(when) -> Markup:
-    """Return a date in words with <time> elements, as the `date` macro of macros.html does."""
+    """Return a date in words, with <time> elements for the days, months and years it names."""
     inner = "".join(f'<time datetime="{stamp}">{escape(text)}</time>' if stamp else str(escape(text))
                     for text, stamp in when.parts)
     return Markup(f'<span class="date">{inner}</span>')

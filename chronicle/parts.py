@@ -1,0 +1,118 @@
+"""Parts: the small pieces of HTML that pages repeat (dates, citation lists, links to records, figure
+rows, timeline items), written in Python.
+
+Templates (templates/*.html) lay out each kind of page and call these for the lists inside it. A
+10,000-event chronology renders these pieces hundreds of thousands of times, and as Jinja macros
+they took most of the build's time; as Python they take a fraction. Every value is escaped here, as
+autoescaping does in templates, and each part returns Markup, so a template does not escape it again.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from . import markdown, urls, views
+from .link import Graph
+
+ENTITY_LABELS = {"people": "People", "organisations": "Organisations", "places": "Places", "tags": "Tags"}
+
+
+class Parts:
+    """The parts of one page: links are relative to it."""
+
+    def __init__(self, graph: Graph, link):
+        self.graph = graph
+        self.link = link  # site path -> link relative to the page
+
+    def href(self, path: str) -> str:
+        return escape(self.link(path))
+
+    def date(self, when) -> Markup:
+        """A date in words, with <time> elements for the days, months and years it names."""
+        return views.date_html(when)
+
+    def cite_marks(self, cites) -> Markup:
+        """Numbered citation marks, [1][2], each linked to its passage."""
+        return Markup("".join(
+            f'<a class="cite-mark" href="{self.href(c.href)}" aria-label="Citation {c.number}: '
+            f'{escape(c.source_title)}">[{c.number}]</a>' for c in cites))
+
+    def cite_list(self, cites) -> Markup:
+        """The quoted passages of a record, each with its source, lines and links to the passage."""
+        items = []
+        for c in cites:
+            span = c.quote.span
+            lines = (f"s {span.first_line}–{span.last_line}" if span.first_line != span.last_line
+                     else f" {span.first_line}")
+            href = self.href(c.href)
+            items.append(
+                f'  <li id="cite-{c.number}">\n'
+                f'    <blockquote cite="{href}"><p>{escape(c.quote.text)}</p></blockquote>\n'
+                f'    <p class="cite-source" data-pagefind-ignore><a href="{href}">{escape(c.source_title)}</a>, '
+                f'line{lines} · <a href="{self.href(c.fragment)}" title="Opens the source with this passage '
+                f'highlighted by the browser">text-fragment link</a></p>\n'
+                f'  </li>\n')
+        return Markup('<ol class="citations">\n' + "".join(items) + "</ol>")
+
+    def entity_links(self, entities: dict) -> Markup:
+        """The people, organisations, places and tags of a record, as chips under their headings."""
+        groups = []
+        for kind, items in entities.items():
+            if items:
+                chips = "".join(f'<li><a class="chip chip-{kind}" href="{self.href(it["href"])}">'
+                                f'{escape(it["title"])}</a></li>' for it in items)
+                groups.append(f'  <dt>{ENTITY_LABELS[kind]}</dt>\n  <dd><ul class="inline">{chips}</ul></dd>\n')
+        return Markup('<dl class="entities">\n' + "".join(groups) + "</dl>\n") if groups else Markup("")
+
+    def ref_list(self, items) -> Markup:
+        """A list of links to records (see views.refs)."""
+        return Markup("<ul>\n" + "".join(f'<li><a href="{self.href(it["href"])}">{escape(it["title"])}</a></li>\n'
+                                         for it in items) + "</ul>")
+
+    def figure_row(self, fid: str) -> Markup:
+        """A figure as a table row: who claims it, what is counted, how many, as of when, reported by."""
+        g = self.graph
+        record = g.entries["figures"][fid].record
+        name, page = views.who(g, record.claimant, record.attribution)
+        claimant = f'<a href="{self.href(page)}">{escape(name)}</a>' if page else escape(name)
+        reported = "; ".join(f'<a href="{self.href(c.href)}">{escape(c.source_title)}</a>'
+                             for c in views.citations(g, "figures", fid))
+        return Markup(
+            f'<tr id="figure-{escape(fid)}">\n'
+            f'  <td>{claimant}</td>\n'
+            f'  <td>{escape(record.subject)}, {escape(views.COUNTED_WORDS[record.counted])}</td>\n'
+            f'  <td class="num"><a href="{self.href(urls.page("figures", fid))}">{escape(views.amount(record))}</a></td>\n'
+            f'  <td>{self.date(g.when(g.entries["figures"][fid]))}</td>\n'
+            f'  <td>{reported}</td>\n'
+            f'</tr>')
+
+    def figure_table(self, ids, caption: str) -> Markup:
+        """A table of figures, one row each."""
+        rows = "".join(f"{self.figure_row(fid)}\n" for fid in ids)
+        return Markup(
+            '<div class="table-wrap">\n<table class="figures">\n'
+            f'  <caption>{escape(caption)}</caption>\n'
+            '  <thead><tr><th scope="col">Claimed by</th><th scope="col">What is counted</th><th scope="col">Value</th>'
+            '<th scope="col">As of</th><th scope="col">Reported by</th></tr></thead>\n'
+            f'  <tbody>\n{rows}  </tbody>\n</table>\n</div>')
+
+    def event_item(self, eid: str, heading: str = "h3") -> Markup:
+        """An event as a timeline item: linked title, date, summary, citation marks and entities, with
+        the data attributes the timeline filters read."""
+        g = self.graph
+        entry = g.entries["events"][eid]
+        record = entry.record
+        when = g.when(entry)
+        cited = list(dict.fromkeys(q.source for q in g.quotes_of("events", eid)))
+        data = "".join(f' data-{kind}="{escape(" ".join(getattr(record, kind)))}"'
+                       for kind in ("people", "organisations", "places", "tags") if getattr(record, kind))
+        return Markup(
+            f'<li class="event" id="{escape(eid)}" data-from="{escape(when.iso("lower"))}" '
+            f'data-to="{escape(when.iso("upper"))}"{data} data-sources="{escape(" ".join(cited))}">\n'
+            f'  <article>\n'
+            f'    <{heading}><a href="{self.href(urls.page("events", eid))}">{escape(record.title)}</a></{heading}>\n'
+            f'    <p class="when">{self.date(when)}</p>\n'
+            f'    <div class="summary">{markdown.render(entry.body)}</div>\n'
+            f'    <p class="marks">Sources: {self.cite_marks(views.citations(g, "events", eid))}</p>\n'
+            f'    {self.entity_links(views.entity_links(g, record))}\n'
+            f'  </article>\n'
+            f'</li>')
