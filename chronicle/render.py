@@ -149,7 +149,7 @@ class Site:
         record = self.graph.entries[kind][rid].record
         keys = {(kind, rid)}
         for field in ("speaker", "claimant"):
-            ref = getattr(record, field, None)
+            ref = getattr(record, field) if field in type(record).model_fields else None
             if ref:
                 keys.add((self.graph.kind_of(ref), ref))
         return keys
@@ -160,7 +160,7 @@ class Site:
         record = g.entries[kind][rid].record
         keys = {(kind, rid)}
         for field in ("speaker", "claimant", "place"):
-            ref = getattr(record, field, None)
+            ref = getattr(record, field) if field in type(record).model_fields else None
             if ref:
                 keys.add((g.kind_of(ref, ("people", "organisations", "places")), ref))
         keys |= {("sources", q.source) for q in g.quotes_of(kind, rid)}
@@ -184,7 +184,7 @@ class Site:
 
         def item(eid, heading):
             return self.fragments.get(("event item", folder, heading, eid),
-                                      lambda: (parts.event_item(eid, heading), self._event_deps(eid)))
+                                      lambda: (parts.event_item(eid, heading), self._event_list_deps([eid])))
         return item
 
     def _listed(self, page: str, by: str, rid: str) -> tuple:
