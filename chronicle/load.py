@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import pickle
 import re
+import threading
 import typing
 import unicodedata
 from dataclasses import dataclass, field
@@ -84,6 +87,7 @@ class Parsed:
     data: bytes | None = None  # article texts
     claims_text: str = ""  # the text file named by a source file that failed to load
     shown: str = ""  # the path as messages show it
+    pending: tuple | None = None  # (document, shown, body, body line) read but not yet validated
 
 
 class Loader:
@@ -99,14 +103,13 @@ class Loader:
     def scan(self) -> None:
         """Read every content file.
 
-        One process: a second one was measured to cost more in sending the parsed records back
-        (pickling pydantic models) than it saved in parsing.
+        Two processes share the reading of a large chronology (see `parse_files`).
         """
         self.parsed = {}
         self._order = None
         self._last = None
         if self.root.is_dir():
-            self.parsed = {path: parse_file(path, self.root) for path in self._walk(self.root)}
+            self.parsed = parse_files(list(self._walk(self.root)), self.root)
 
     def update(self, paths) -> None:
         """Re-read the files at `paths` (added, changed or removed; folders too)."""
@@ -234,8 +237,52 @@ def _check_top_level(root: Path, content: Content) -> None:
         content.problems.append(Problem(display_path(item), 0, f"unexpected {'folder' if item.is_dir() else 'file'} '{item.name}'", hint))
 
 
-def parse_file(path: Path, root: Path) -> Parsed:
-    """Return what one content file gives, judged by where it sits under `root`."""
+PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
+
+
+def parse_files(paths: list, root: Path) -> dict:
+    """Return what each file gives (Path -> Parsed), in the order of `paths`.
+
+    With many files, a second process (forked, so it starts at once) reads and parses every other
+    file, and sends back plain data: the parsed YAML, not yet validated. This process validates it
+    into records, which is quick; sending records themselves (pydantic models) back cost more than
+    it saved. Not used where threads run (the preview server), as forking a threaded process is unsafe.
+    """
+    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+        return {path: parse_file(path, root) for path in paths}
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_parse_unvalidated, args=(paths[1::2], root, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        mine = {path: parse_file(path, root) for path in paths[0::2]}
+        # Read only now: a thread unpickling while this one parses would compete with it for the GIL.
+        theirs = pickle.loads(receiver.recv_bytes())
+    finally:
+        receiver.close()
+        child.join()
+    if isinstance(theirs, BaseException):
+        raise theirs
+    for path, parsed in theirs.items():
+        mine[path] = _validate_pending(parsed)
+    return {path: mine[path] for path in paths}
+
+
+def _parse_unvalidated(paths: list, root: Path, sender) -> None:
+    try:
+        found = {path: parse_file(path, root, validate=False) for path in paths}
+    except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
+        found = err
+    sender.send_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+    sender.close()
+
+
+def parse_file(path: Path, root: Path, validate: bool = True) -> Parsed:
+    """Return what one content file gives, judged by where it sits under `root`.
+
+    With validate=False, a record's parsed YAML is left in `pending` for `_validate_pending`.
+    """
     shown = display_path(path)
     parts = Path(os.path.relpath(path, root)).parts if path.is_absolute() != root.is_absolute() \
         else path.parts[len(root.parts):]
@@ -252,7 +299,7 @@ def parse_file(path: Path, root: Path) -> Parsed:
         return _problem("", shown, f"cannot read the file: {err.strerror or err}", "check that it exists and is readable")
     if parts == (CONFIG_FILE,):
         parsed = Parsed("chronology", "chronology")
-        parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed)
+        parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed, validate)
         return parsed
     if len(parts) < 2 or parts[0] not in schema.KINDS:
         return Parsed("")  # reported by the top-level check
@@ -276,9 +323,9 @@ def parse_file(path: Path, root: Path) -> Parsed:
     parsed = Parsed(kind, record_id)
     parsed.shown = shown
     if suffix == ".md":
-        parsed.entry = _load_markdown_record(path, kind, record_id, model, parsed)
+        parsed.entry = _load_markdown_record(path, kind, record_id, model, parsed, validate)
     else:
-        parsed.entry = _load_yaml_record(path, kind, record_id, model, parsed)
+        parsed.entry = _load_yaml_record(path, kind, record_id, model, parsed, validate)
     return parsed
 
 
@@ -363,7 +410,7 @@ def _read(path: Path, into) -> str | None:
     return text
 
 
-def _load_yaml_record(path, kind, record_id, model, content) -> Entry | None:
+def _load_yaml_record(path, kind, record_id, model, content, validate=True) -> Entry | None:
     text = _read(path, content)
     if text is None:
         return None
@@ -372,10 +419,10 @@ def _load_yaml_record(path, kind, record_id, model, content) -> Entry | None:
     content.problems += problems
     if doc is None:
         return None
-    return _validate(doc, kind, record_id, model, shown, content)
+    return _record(doc, kind, record_id, model, shown, content, validate)
 
 
-def _load_markdown_record(path, kind, record_id, model, content) -> Entry | None:
+def _load_markdown_record(path, kind, record_id, model, content, validate=True) -> Entry | None:
     text = _read(path, content)
     if text is None:
         return None
@@ -388,14 +435,32 @@ def _load_markdown_record(path, kind, record_id, model, content) -> Entry | None
     content.problems += problems
     if doc is None:
         return None
-    entry = _validate(doc, kind, record_id, model, shown, content)
-    if entry is None:
+    return _record(doc, kind, record_id, model, shown, content, validate, body, body_line)
+
+
+def _record(doc, kind, record_id, model, shown, parsed, validate, body=None, body_line=1) -> Entry | None:
+    """Return the record of a parsed file (with its Markdown body, if any), or leave it pending."""
+    if not validate:
+        parsed.pending = (doc, shown, body, body_line)
         return None
+    entry = _validate(doc, kind, record_id, model, shown, parsed)
+    if entry is None or body is None:
+        return entry
     entry.body, entry.body_line = body.strip("\n"), body_line
     if not body.strip():
-        content.problems.append(Problem(shown, body_line, f"{kind[:-1]} has no summary",
-                                        "write a neutral summary in your own words below the front matter"))
+        parsed.problems.append(Problem(shown, body_line, f"{kind[:-1]} has no summary",
+                                       "write a neutral summary in your own words below the front matter"))
     return entry
+
+
+def _validate_pending(parsed: Parsed) -> Parsed:
+    """Validate the record a file parsed with validate=False left pending."""
+    if parsed.pending is not None:
+        doc, shown, body, body_line = parsed.pending
+        parsed.pending = None
+        model = schema.Chronology if parsed.kind == "chronology" else schema.KINDS[parsed.kind][0]
+        parsed.entry = _record(doc, parsed.kind, parsed.id, model, shown, parsed, True, body, body_line)
+    return parsed
 
 
 def _validate(doc: Document, kind, record_id, model, shown, content) -> Entry | None:

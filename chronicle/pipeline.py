@@ -1,6 +1,7 @@
 """The build as a recipe: load, link, render, write; each stage a plain function."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -46,8 +47,22 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None, index: 
     leaves the previous site as it was. `timings`, if given, receives the seconds of each stage. One build
     at a time builds into `out_dir`: another one waits, after calling `on_wait(pid of the running build)`.
     """
-    with output_lock(Path(out_dir), on_wait):
+    with output_lock(Path(out_dir), on_wait), _no_cyclic_gc():
         return _build(content_dir, out_dir, base_url, index, timings)
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Pause the cyclic garbage collector for a build: a build makes millions of small objects that
+    live to its end, and the collector's repeated passes over them took a fifth of its time. Memory
+    is still freed as usual when objects are dropped (reference counting)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:

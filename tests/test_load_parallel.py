@@ -1,0 +1,37 @@
+"""Reading a large chronology in two processes gives exactly what reading it in one gives."""
+from __future__ import annotations
+
+import shutil
+import threading
+
+from conftest import ROOT
+
+from chronicle import load
+
+
+def snapshot(content: load.Content) -> dict:
+    return {
+        "problems": [str(p) for p in content.problems],
+        "entries": {kind: {rid: (e.path, e.record.model_dump(), e.body, e.body_line) for rid, e in entries.items()}
+                    for kind, entries in content.entries.items()},
+        "texts": content.texts,
+        "broken": content.broken,
+        "chronology": content.chronology.model_dump() if content.chronology else None,
+    }
+
+
+def test_two_processes_read_what_one_reads(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    # Problems of every stage: YAML syntax, schema, a missing summary, a text file's bytes.
+    (content / "events" / "zz-bad-yaml.md").write_text("---\ntitle: [unclosed\n---\nText.\n")
+    (content / "events" / "zz-no-summary.md").write_text(
+        "---\ndate: 2024-12-01\ntitle: No summary\ncitations:\n  - source: heavy-losses\n    quote: x\n---\n")
+    (content / "people" / "zz-unknown-field.yaml").write_text("name: Someone\nrole: x\ncolour: red\n")
+    serial = snapshot(load.load(content))
+    assert len(serial["problems"]) >= 3
+
+    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
+    assert threading.active_count() == 1  # so parse_files forks the second process
+    parallel = snapshot(load.load(content))
+    assert parallel == serial
