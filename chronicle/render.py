@@ -23,6 +23,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # no file check per page: the preview makes a new environment when templates change
         trim_blocks=True,
         lstrip_blocks=True,
     )

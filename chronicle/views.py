@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -121,8 +122,8 @@ def related_events(graph: Graph, rid: str) -> list[dict]:
             for other in members[max(0, at - RELATED_WINDOW):at + RELATED_WINDOW + 1]:
                 if other != rid:
                     scores[other] = scores.get(other, 0) + 1
-    best = sorted(scores, key=lambda e: (-scores[e], abs(order[e] - here), order[e]))[:RELATED_LIMIT]
-    return refs(graph, "events", sorted(best, key=order.get))
+    best = heapq.nsmallest(RELATED_LIMIT, ((-n, abs(order[e] - here), order[e], e) for e, n in scores.items()))
+    return refs(graph, "events", [e for *_, e in sorted(best, key=lambda b: b[2])])
 
 
 def timeline_positions(graph: Graph) -> dict:
