@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import uuid
-import xml.etree.ElementTree as ET
 from typing import Iterable
 from urllib.parse import quote, urlsplit
 
@@ -30,7 +29,6 @@ from .link import Graph
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 # XML comments may not contain "--", so the option is named without its dashes.
 NO_BASE_COMMENT = ("No base URL was given, so these locs are relative to the site root. A valid "
@@ -96,17 +94,28 @@ def entry_id(eid: str, base: str | None) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"chronicle:event:{eid}"))
 
 
-def _xml(root: ET.Element) -> str:
-    ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="unicode") + "\n"
+def _text(text: str) -> str:
+    """Escape character data as ElementTree does: & < >."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
-    if text is not None:
-        element.text = text
-    return element
+def _attr(value: str) -> str:
+    """Escape an attribute value as ElementTree does: & < > " and CR, LF, tab as character references."""
+    return (_text(value).replace('"', "&quot;")
+            .replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;"))
 
+
+def _leaf(tag: str, text: str, attrs: str = "") -> str:
+    """Return an element without children as ElementTree writes it: `<tag />` when it has no text."""
+    return f"<{tag}{attrs}>{_text(text)}</{tag}>" if text else f"<{tag}{attrs} />"
+
+
+def _link(href: str, media_type: str, rel: str = "alternate") -> str:
+    return f'<link rel="{rel}" type="{media_type}" href="{_attr(href)}" />'
+
+
+# The feed and sitemap are written as ElementTree would write them after ET.indent(space="  "):
+# one element a line, two spaces an indentation level. tests/test_feeds_xml.py checks the identity.
 
 def atom(graph: Graph, base: str | None) -> str:
     """Return the Atom feed of the events, newest first."""
@@ -115,43 +124,46 @@ def atom(graph: Graph, base: str | None) -> str:
     events = [graph.entries["events"][eid] for eid in reversed(graph.timeline)]
     latest = max((_latest(graph.when(e)) for e in events), default=EPOCH)
 
-    feed = ET.Element("feed", {"xmlns": ATOM})
+    lang = f' xml:lang="{_attr(settings.language)}"' if settings else ""
+    lines = [f'<feed xmlns="{ATOM}"{lang}>', "  " + _leaf("title", title)]
     if settings:
-        feed.set(XML_LANG, settings.language)
-    _sub(feed, "title", title)
-    if settings:
-        _sub(feed, "subtitle", " ".join(settings.description.split()))
-    _sub(feed, "id", base + "feed.xml" if base else
-         "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"chronicle:feed:{title}")))
-    _sub(feed, "updated", _timestamp(latest))
-    author = _sub(feed, "author")
-    _sub(author, "name", title)
-    _sub(feed, "link", rel="alternate", type="text/html", href=_href("index.html", base))
+        lines.append("  " + _leaf("subtitle", " ".join(settings.description.split())))
+    feed_id = base + "feed.xml" if base else \
+        "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"chronicle:feed:{title}"))
+    lines += ["  " + _leaf("id", feed_id),
+              "  " + _leaf("updated", _timestamp(latest)),
+              "  <author>",
+              "    " + _leaf("name", title),
+              "  </author>",
+              "  " + _link(_href("index.html", base), "text/html")]
     if base:
-        _sub(feed, "link", rel="self", type="application/atom+xml", href=base + "feed.xml")
-    _sub(feed, "generator", "chronicle")
+        lines.append("  " + _link(base + "feed.xml", "application/atom+xml", rel="self"))
+    lines.append("  <generator>chronicle</generator>")
     for entry in events:
         when = graph.when(entry)
-        item = _sub(feed, "entry")
-        _sub(item, "title", entry.record.title)
-        _sub(item, "id", entry_id(entry.id, base))
-        _sub(item, "updated", _timestamp(_latest(when)))
-        _sub(item, "link", rel="alternate", type="text/html", href=_href(urls.page("events", entry.id), base))
+        lines += ["  <entry>",
+                  "    " + _leaf("title", entry.record.title),
+                  "    " + _leaf("id", entry_id(entry.id, base)),
+                  "    " + _leaf("updated", _timestamp(_latest(when))),
+                  "    " + _link(_href(urls.page("events", entry.id), base), "text/html")]
         for tag in entry.record.tags:
             record = graph.entries["tags"].get(tag)
-            _sub(item, "category", term=tag, label=record.record.name if record else tag)
+            label = record.record.name if record else tag
+            lines.append(f'    <category term="{_attr(tag)}" label="{_attr(label)}" />')
         summary = " ".join(entry.body.split())
-        _sub(item, "summary", f"Date: {when.words}. {summary}".rstrip(), type="text")
-    return DECLARATION + _xml(feed)
+        lines += ["    " + _leaf("summary", f"Date: {when.words}. {summary}".rstrip(), ' type="text"'),
+                  "  </entry>"]
+    lines.append("</feed>")
+    return DECLARATION + "\n".join(lines) + "\n"
 
 
 def sitemap(pages: Iterable[str], base: str | None) -> str:
     """Return a sitemap listing every page once, sorted."""
-    urlset = ET.Element("urlset", {"xmlns": SITEMAP})
-    for page in sorted(set(pages)):
-        _sub(_sub(urlset, "url"), "loc", _href(page, base))
     comment = "" if base else f"<!-- {NO_BASE_COMMENT} -->\n"
-    return DECLARATION + comment + _xml(urlset)
+    entries = "".join(f"  <url>\n    {_leaf('loc', _href(page, base))}\n  </url>\n"
+                      for page in sorted(set(pages)))
+    urlset = f'<urlset xmlns="{SITEMAP}">\n{entries}</urlset>' if entries else f'<urlset xmlns="{SITEMAP}" />'
+    return DECLARATION + comment + urlset + "\n"
 
 
 def robots(base: str | None) -> str:
