@@ -80,12 +80,15 @@ def dump(data, levels: int) -> str:
     return _indented(data, 0, levels) + "\n"
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # made once: json.dumps makes one per call
+
+
 def _indented(value, depth: int, levels: int) -> str:
     if depth >= levels or not isinstance(value, (dict, list)) or not value:
-        return json.dumps(value, ensure_ascii=False)
+        return _ENCODE(value)
     inner, outer = "  " * (depth + 1), "  " * depth
     if isinstance(value, dict):
-        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_indented(v, depth + 1, levels)}"
+        items = [f"{inner}{_ENCODE(str(k))}: {_indented(v, depth + 1, levels)}"
                  for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + outer + "}"
     return "[\n" + ",\n".join(inner + _indented(v, depth + 1, levels) for v in value) + "\n" + outer + "]"

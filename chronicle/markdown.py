@@ -32,7 +32,7 @@ _md.validateLink = safe_link  # any other link (javascript:, data:, mailto:...) 
 _md.add_render_rule("image", _image_as_text)
 
 
-@lru_cache(maxsize=4096)  # a summary shows on its event's page, the timeline and entity pages: parse it once
+@lru_cache(maxsize=65536)  # a summary shows on its event's page and the timeline: parse it once
 def render(text: str) -> Markup:
     """Return the HTML of a Markdown summary; raw HTML in it is shown as text, never interpreted."""
     return Markup(_md.render(text))

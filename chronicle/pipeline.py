@@ -124,11 +124,11 @@ def render_files(graph: Graph, base_url: str | None = None) -> dict:
     _shared = (graph, base_url)
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            # This process also writes the feeds and exports (about a tenth of the work), so the
-            # other one renders more of the pages: 5 in 9.
-            theirs = pool.submit(_render_part, [p for i, p in enumerate(paths) if i % 9 < 5])
+            # This process also writes the feeds and exports (about a tenth of the work), and the
+            # other one sends its pages back, which costs it about as much: it renders 10 pages in 19.
+            theirs = pool.submit(_render_part, [p for i, p in enumerate(paths) if i % 19 < 10])
             data = site.data_files(specs)
-            site.render(paths={p for i, p in enumerate(paths) if i % 9 >= 5})
+            site.render(paths={p for i, p in enumerate(paths) if i % 19 >= 10})
             files = _encoded(site.files)
             site.files = {}
             files.update(theirs.result())
