@@ -95,6 +95,17 @@ class Parts:
             '<th scope="col">As of</th><th scope="col">Reported by</th></tr></thead>\n'
             f'  <tbody>\n{rows}  </tbody>\n</table>\n</div>')
 
+    def occurrences(self, found: list) -> Markup:
+        """The <li> lines of where a name occurs in the sources (views.name_occurrences): each source
+        with links to its paragraphs, and the name as written there."""
+        lines = []
+        for o in found:
+            marks = ", ".join(f'<a href="{self.href(line["href"])}">¶{line["line"]}</a> (“{escape(line["as"])}”)'
+                              for line in o["lines"])
+            lines.append(f'      <li><a href="{self.href(urls.page("sources", o["source"]))}">{escape(o["title"])}</a>: '
+                         f'{marks}</li>\n')
+        return Markup("".join(lines))
+
     def event_item(self, eid: str, heading: str = "h3") -> Markup:
         """An event as a timeline item: linked title, date, summary, citation marks and entities, with
         the data attributes the timeline filters read."""

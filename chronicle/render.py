@@ -309,7 +309,9 @@ class Site:
         path = urls.page(kind, rid)
         count, listed, deps = self.fragments.get(("entity list", kind, rid), lambda: self._entity_list(kind, rid))
         occurrences = self.fragments.get(("occurrences", kind, rid), lambda: (
-            views.name_occurrences(g, kind, rid) if kind != "tags" else [], {(kind, rid), ("all", "sources")}))
+            Parts(g, lambda target: urls.relative(path, target)).occurrences(
+                views.name_occurrences(g, kind, rid) if kind != "tags" else []),
+            {(kind, rid), ("all", "sources")}))
         self.page(path, "entity.html", entry.record.name, entry.record.description,
                   deps=deps | {(kind, rid), ("all", "sources")},  # all sources: name occurrences
                   kind=kind, entry=entry, count=count, listed=listed, occurrences=occurrences)
