@@ -112,23 +112,26 @@ def render_files(graph: Graph, base_url: str | None = None) -> dict:
     """Return every output file of the site, rendering the pages in two processes when it pays.
 
     The second process is forked after linking, so it shares the graph without copying it; it
-    renders every other page and sends the HTML back.
+    renders part of the pages and sends their HTML back.
     """
     global _shared
     site = Site(graph, base_url=base_url)
     specs = site.specs()
     if len(specs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
         return site.render()
-    paths = list(specs)
-    views.all_name_occurrences(graph)  # before forking, so that it is done once for both processes
+    # This process renders the pages of people, organisations and places (which need where their
+    # names occur in the sources: worked out here, after forking, while the other process renders),
+    # and the feeds and exports; the other renders 2 in 3 of the remaining pages, and sends them back.
+    named = ("people/", "organisations/", "places/")
+    rest = [p for p in specs if not p.startswith(named)]
+    theirs_paths = [p for i, p in enumerate(rest) if i % 3 < 2]
     _shared = (graph, base_url)
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            # This process also writes the feeds and exports (about a tenth of the work), and the
-            # other one sends its pages back, which costs it about as much: it renders 10 pages in 19.
-            theirs = pool.submit(_render_part, [p for i, p in enumerate(paths) if i % 19 < 10])
+            theirs = pool.submit(_render_part, theirs_paths)
             data = site.data_files(specs)
-            site.render(paths={p for i, p in enumerate(paths) if i % 19 >= 10})
+            views.all_name_occurrences(graph)  # every entity page asks: one pass over the texts for all
+            site.render(paths=set(specs) - set(theirs_paths))
             files = _encoded(site.files)
             site.files = {}
             files.update(theirs.result())
