@@ -1,4 +1,4 @@
-"""Reading a large chronology in two processes gives exactly what reading it in one gives."""
+"""Reading and rendering a large chronology in two processes gives exactly what one process gives."""
 from __future__ import annotations
 
 import shutil
@@ -6,7 +6,8 @@ import threading
 
 from conftest import ROOT
 
-from chronicle import load
+from chronicle import load, pipeline
+from chronicle.render import Site
 
 
 def snapshot(content: load.Content) -> dict:
@@ -35,3 +36,14 @@ def test_two_processes_read_what_one_reads(tmp_path, monkeypatch):
     assert threading.active_count() == 1  # so parse_files forks the second process
     parallel = snapshot(load.load(content))
     assert parallel == serial
+
+
+def test_two_processes_render_what_one_renders(monkeypatch):
+    graph = pipeline.check(ROOT / "content")
+    one = Site(graph).render()
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
+    assert threading.active_count() == 1  # so render_files forks the second process
+    two = pipeline.render_files(pipeline.check(ROOT / "content"))
+    encoded = {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in one.items()}
+    assert list(two) == sorted(encoded)
+    assert {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in two.items()} == encoded
