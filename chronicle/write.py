@@ -155,9 +155,12 @@ def _check_replaceable(out: Path) -> None:
 def _write(files: dict, out: Path, before_swap) -> int:
     fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
+        made = set()
         for rel in sorted(files):
             target = fresh / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:  # thousands of pages share a few folders
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             data = files[rel]
             target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(fresh, 0o755)
