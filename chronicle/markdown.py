@@ -32,7 +32,16 @@ _md.validateLink = safe_link  # any other link (javascript:, data:, mailto:...) 
 _md.add_render_rule("image", _image_as_text)
 
 
+# A summary that is one line of words and plain punctuation, and does not start like a list, is one
+# paragraph whatever CommonMark says: it is written without parsing (tests/test_markdown.py checks that
+# this gives what markdown-it gives). No emphasis, code, link, HTML, entity or escape can occur in it.
+_PLAIN_LINE = re.compile(r"(?:[^\W_]|[ ,.;:'\"’‘“”—–\-?!()%/])+")
+_LIST_START = re.compile(r"[-+]|\d+[.)]")
+
+
 @lru_cache(maxsize=65536)  # a summary shows on its event's page and the timeline: parse it once
 def render(text: str) -> Markup:
     """Return the HTML of a Markdown summary; raw HTML in it is shown as text, never interpreted."""
+    if text == text.strip() and _PLAIN_LINE.fullmatch(text) and not _LIST_START.match(text):
+        return Markup("<p>" + text.replace('"', "&quot;") + "</p>\n")
     return Markup(_md.render(text))
