@@ -171,7 +171,9 @@ class Loader:
         entries, changed = dict(last.entries), set()
         for path in self._touched:
             parsed = self.parsed.get(path)
-            if parsed is None or parsed.problems or parsed.entry is None or parsed.kind in ("chronology", "sources") \
+            if parsed is None:  # no file came or went: an editor's temporary or backup file
+                continue
+            if parsed.problems or parsed.entry is None or parsed.kind in ("chronology", "sources") \
                     or parsed.id not in last.entries.get(parsed.kind, ()):
                 return None
             if entries[parsed.kind] is last.entries[parsed.kind]:

@@ -205,3 +205,37 @@ def test_relink_equals_a_full_link_after_edits(tmp_path):
         assert partial.quotes_by_source == full.quotes_by_source, step
         assert partial.problems == full.problems == [], step
         graph = partial
+
+
+def test_the_patched_content_equals_a_fresh_load(tmp_path):
+    """After each save, the loader patches the previous content; it equals reading everything again."""
+    from chronicle.load import Loader, load
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    loader = Loader(content)
+    loader.scan()
+    loader.content()
+    events = sorted((content / "events").glob("*.md"))
+    person = content / "people" / "john-kirby.yaml"
+    saves = [  # each saves files and returns the paths the watcher reports
+        lambda: [edit(events[0], "title: ", "title: Edited ")],
+        lambda: [edit(person, "name: John Kirby", "name: John F. Kirby"), content / "people" / ".john-kirby.yaml.swp"],
+        lambda: [edit(events[1], "\n---\n", "\n---\nAn added sentence. "), events[1].with_name(events[1].name + "~")],
+        lambda: [edit(events[2], "title: ", "titel: ")],  # a problem: assembled in full, then patched again
+        lambda: [edit(events[2], "titel: ", "title: ")],
+        lambda: [edit(events[3], "title: ", "title: Again ")],
+    ]
+    patched = 0
+    for save in saves:
+        loader.update(save())
+        got = loader.content()
+        patched += got.derived is not None
+        fresh = load(content)
+        assert [str(p) for p in got.problems] == [str(p) for p in fresh.problems]
+        for kind in fresh.entries:
+            assert list(got.entries[kind]) == list(fresh.entries[kind])
+            assert all(got.entries[kind][rid].record == e.record and got.entries[kind][rid].body == e.body
+                       for rid, e in fresh.entries[kind].items())
+        assert got.texts == fresh.texts and got.chronology == fresh.chronology
+    assert patched >= 4  # the saves without a problem before or after were patched, not reassembled
