@@ -8,10 +8,27 @@ autoescaping does in templates, and each part returns Markup, so a template does
 """
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+import re
+
+from markupsafe import Markup
 
 from . import markdown, urls, views
 from .link import Graph
+
+
+def escape(value) -> str:
+    """Return `value` escaped as markupsafe.escape does (& < > ' " as entities; Markup as it is), as a
+    plain string: making a Markup object of every value cost more than the escaping itself."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    text = str(value)
+    if _SPECIAL.search(text) is None:
+        return text
+    return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
+
+
+_SPECIAL = re.compile(r"[&<>'\"]")
 
 ENTITY_LABELS = {"people": "People", "organisations": "Organisations", "places": "Places", "tags": "Tags"}
 

@@ -46,7 +46,8 @@ def title_of(graph: Graph, kind: str, rid: str) -> str:
         return statement_title(graph, rid)
     if kind == "figures":
         return figure_sentence(graph, rid)
-    return getattr(record, "title", None) or getattr(record, "name", rid)
+    fields = type(record).model_fields  # not getattr(record, "title", None): a miss costs pydantic an exception
+    return (record.title if "title" in fields else None) or (record.name if "name" in fields else rid)
 
 
 def who(graph: Graph, rid: str | None, attribution: str | None) -> tuple[str, str]:

@@ -8,6 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import base_files, run_build, sha
 
 from chronicle.markdown import render as markdown, safe_link
@@ -218,3 +220,15 @@ def test_the_preview_error_page_escapes_problems():
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "evil\\u202egpj.md:3" in page and "\u202e" not in page
     assert 'href="/evil.example/x.html?last-good=1"' in page  # not '//evil.example': a link off the site
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab &<>'\"\\;#é\u2028\n"))))
+def test_parts_escape_values_as_markupsafe_does(text):
+    from markupsafe import Markup, escape
+
+    from chronicle import parts
+
+    assert parts.escape(text) == str(escape(text))
+    assert parts.escape(Markup("<b>" + text)) == str(escape(Markup("<b>" + text)))
+    assert parts.escape(42) == "42"
