@@ -112,6 +112,29 @@ class Parts:
             '<th scope="col">As of</th><th scope="col">Reported by</th></tr></thead>\n'
             f'  <tbody>\n{rows}  </tbody>\n</table>\n</div>')
 
+    def source_paragraphs(self, paragraphs) -> Markup:
+        """A source's text as numbered paragraphs (highlight.paragraphs): cited passages marked and
+        anchored, page chrome labelled, and the records citing each paragraph listed beside it."""
+        out = []
+        for p in paragraphs:
+            anchor = escape(p.anchor)
+            classes = (" chrome" if p.chrome else "") + (" has-cites" if p.quotes else "")
+            out.append(f'      <div class="para{classes}" id="{anchor}"{" data-pagefind-ignore" if p.chrome else ""}>\n'
+                       f'        <a class="pnum" data-pagefind-ignore href="#{anchor}" aria-label="Line {p.line}">¶{p.line}</a>\n')
+            if p.chrome_starts:  # (written on the line of the paragraph, as the template did)
+                out.append(f'<p class="chrome-label">Page chrome, not part of the article: {escape(p.chrome)}</p>')
+            text = "".join("".join(f'<span class="anchor" id="{escape(a)}"></span>' for a in anchors)
+                           + (f'<mark class="cited">{escape(piece)}</mark>' if quotes else escape(piece))
+                           for piece, anchors, quotes in p.pieces)
+            out.append(f'        <p class="ptext">{text}</p>\n')
+            if p.quotes:
+                cited = "".join(f'<li><span class="kind-label">{escape(c["label"])}</span> '
+                                f'<a href="{self.href(c["href"])}">{escape(c["title"])}</a></li>\n'
+                                for c in views.citing_records(self.graph, p.quotes))
+                out.append(f'        <ul class="cited-by" aria-label="Cited by" data-pagefind-ignore>\n{cited}        </ul>\n')
+            out.append("      </div>\n")
+        return Markup("".join(out))
+
     def occurrences(self, found: list) -> Markup:
         """The <li> lines of where a name occurs in the sources (views.name_occurrences): each source
         with links to its paragraphs, and the name as written there."""
