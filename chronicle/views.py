@@ -179,11 +179,12 @@ def renderings(graph: Graph, rid: str) -> list[dict]:
     """Return a statement's renderings side by side, words differing from the other rendering marked."""
     quotes = graph.quotes_of("statements", rid)
     texts = [graph.texts[q.source].text[q.span.start:q.span.end] for q in quotes]
+    cites = citations(graph, "statements", rid)
     out = []
     for i, q in enumerate(quotes):
         other = texts[1] if i == 0 and len(texts) > 1 else texts[0]
         chunks = marked(texts[i], other) if len(texts) > 1 else [(texts[i], False)]
-        out.append({"cite": citations(graph, "statements", rid)[i], "chunks": chunks})
+        out.append({"cite": cites[i], "chunks": chunks})
     return out
 
 

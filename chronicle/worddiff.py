@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from .cite import normalise
 
 _WORD = re.compile(r"\S+")
 
 
+@lru_cache(maxsize=65536)  # the words of statements repeat
 def _key(word: str) -> str:
     """Compare words as the matcher would, ignoring surrounding punctuation and case."""
     return normalise(word).strip("\"'.,;:!?()[]-").lower()
