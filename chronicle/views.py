@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from collections import Counter
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -114,15 +115,14 @@ def related_events(graph: Graph, rid: str) -> list[dict]:
     record = graph.entries["events"][rid].record
     order = timeline_positions(graph)
     here = order[rid]
-    scores: dict = {}
+    scores: Counter = Counter()
     for kind in ("people", "organisations", "places", "tags"):
         for value in getattr(record, kind):
             members = graph.referrers(kind, value, "events")
             ranks = _member_positions(graph, kind, value)
             at = bisect.bisect_left(ranks, here)
-            for other in members[max(0, at - RELATED_WINDOW):at + RELATED_WINDOW + 1]:
-                if other != rid:
-                    scores[other] = scores.get(other, 0) + 1
+            scores.update(members[max(0, at - RELATED_WINDOW):at + RELATED_WINDOW + 1])
+    scores.pop(rid, None)
     best = heapq.nsmallest(RELATED_LIMIT, ((-n, abs(order[e] - here), order[e], e) for e, n in scores.items()))
     return refs(graph, "events", [e for *_, e in sorted(best, key=lambda b: b[2])])
 
