@@ -17,7 +17,7 @@ from .load import load
 from .problems import ContentErrors
 from .render import Site
 from .search import IndexStats, index_site
-from .write import output_lock, write_site
+from .write import new_site, output_lock
 
 
 def check(content_dir: Path) -> Graph:
@@ -76,8 +76,6 @@ def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
     problems = content.problems + graph.problems
     if problems:
         raise ContentErrors(problems)
-    with _stage(timings, "render"):
-        files = render_files(graph, base_url)
     stats = []
 
     def index_then_time(folder):
@@ -85,14 +83,16 @@ def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
         with _stage(timings, "search"):
             stats.append(index_site(folder))
 
-    writing = time.perf_counter()
-    written = write_site(files, out_dir, before_swap=index_then_time if index else None)
+    with new_site(Path(out_dir), before_swap=index_then_time if index else None) as writer:
+        with _stage(timings, "render"):  # each page is written as soon as it is rendered
+            render_into(graph, writer, base_url)
+        writing = time.perf_counter()
     if not index:
         timings["write"] = time.perf_counter() - writing
-    pages = sum(1 for path in files if path.endswith(".html"))
+    pages = sum(1 for path in writer.paths if path.endswith(".html"))
     indexed = stats[0] if stats else None
-    return BuildResult(graph, pages, written + (indexed.files if indexed else 0), time.perf_counter() - started,
-                       indexed)
+    return BuildResult(graph, pages, len(writer.paths) + (indexed.files if indexed else 0),
+                       time.perf_counter() - started, indexed)
 
 
 @contextmanager
@@ -105,48 +105,48 @@ def _stage(timings: dict, name: str):
 
 
 PARALLEL_FROM = 400  # pages; below this a second process costs more than it saves
-_shared: tuple = ()  # (graph, base_url), inherited by the forked worker
+_shared: tuple = ()  # (graph, base_url, writer), inherited by the forked worker
 
 
-def render_files(graph: Graph, base_url: str | None = None) -> dict:
-    """Return every output file of the site, rendering the pages in two processes when it pays.
+def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
+    """Render every output file of the site and write it with `writer` (a write.SiteWriter), in two
+    processes when it pays.
 
-    The second process is forked after linking, so it shares the graph without copying it; it
-    renders part of the pages and sends their HTML back.
+    The second process is forked after linking, so it shares the graph without copying it; it renders
+    part of the pages and writes them itself, and sends back only their paths.
     """
     global _shared
     site = Site(graph, base_url=base_url)
     specs = site.specs()
     if len(specs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
-        return site.render()
+        files = site.render()
+        for path in sorted(files):
+            writer.write(path, files[path])
+        return
     # This process renders the pages of people, organisations and places (which need where their
     # names occur in the sources: worked out here, after forking, while the other process renders),
-    # and the feeds and exports; the other renders 2 in 3 of the remaining pages, and sends them back.
+    # and the feeds and exports; the other renders 2 in 3 of the remaining pages.
     named = ("people/", "organisations/", "places/")
     rest = [p for p in specs if not p.startswith(named)]
     theirs_paths = [p for i, p in enumerate(rest) if i % 3 < 2]
-    _shared = (graph, base_url)
+    _shared = (graph, base_url, writer)
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
             theirs = pool.submit(_render_part, theirs_paths)
-            data = site.data_files(specs)
+            for path, data in site.data_files(specs).items():
+                writer.write(path, data)
             views.all_name_occurrences(graph)  # every entity page asks: one pass over the texts for all
-            site.render(paths=set(specs) - set(theirs_paths))
-            files = _encoded(site.files)
-            site.files = {}
-            files.update(theirs.result())
+            site.render(paths=set(specs) - set(theirs_paths), write=writer.write)
+            writer.paths += theirs.result()
     finally:
         _shared = ()
-    files.update(data)
-    files.update(site.assets())
-    return {path: files[path] for path in sorted(files)}
+    for path, data in site.assets().items():
+        writer.write(path, data)
 
 
-def _render_part(paths: list) -> dict:
-    graph, base_url = _shared
-    return _encoded(Site(graph, base_url=base_url).render(paths=set(paths)))
-
-
-def _encoded(files: dict) -> dict:
-    """Return the pages as UTF-8 bytes: half the memory of text holding curly quotes, and cheaper to send."""
-    return {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in files.items()}
+def _render_part(paths: list) -> list:
+    """Render and write the pages at `paths` (in the forked process); return the paths written."""
+    graph, base_url, writer = _shared
+    writer.paths = []
+    Site(graph, base_url=base_url).render(paths=set(paths), write=writer.write)
+    return writer.paths

@@ -119,14 +119,20 @@ class Site:
         specs["404.html"] = ("not_found", ())
         return specs
 
-    def render(self, paths=None) -> dict:
-        """Return every output file (or only the pages in `paths`, with no data files)."""
+    def render(self, paths=None, write=None) -> dict:
+        """Return every output file (or only the pages in `paths`, with no data files).
+
+        With `write`, each page is handed to `write(path, html)` as soon as it is rendered instead of
+        being kept, and only the data files (if any) are returned.
+        """
         specs = self.specs()
         if paths is None:
             views.all_name_occurrences(self.graph)  # every entity page asks: one pass over the texts
         for path in (specs if paths is None else [p for p in specs if p in paths]):
             method, args = specs[path]
             getattr(self, method)(*args)
+            if write is not None:
+                write(path, self.files.pop(path))
         if paths is None:
             self.files.update(self.data_files(specs))
             self.files.update(self.assets())

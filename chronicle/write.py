@@ -26,14 +26,19 @@ class UnsafePath(ValueError):
     """A page path that would land outside the output folder, or twice in it."""
 
 
-def check_paths(files: dict) -> None:
-    """Raise UnsafePath unless every key is a relative path inside the site, each written once."""
+def check_path(rel: str) -> None:
+    """Raise UnsafePath unless `rel` is a plain relative path inside the site."""
+    parts = rel.split("/")  # not PurePosixPath(rel).parts, which hides 'a//b' and 'a/./b'
+    if (not rel or rel.startswith("/") or "\\" in rel or "\0" in rel
+            or any(p in ("", ".", "..") for p in parts)):
+        raise UnsafePath(f"refusing to write '{rel}': it is not a plain path inside the site")
+
+
+def check_paths(files) -> None:
+    """Raise UnsafePath unless every path is a relative path inside the site, each written once."""
     seen = set()
     for rel in files:
-        parts = rel.split("/")  # not PurePosixPath(rel).parts, which hides 'a//b' and 'a/./b'
-        if (not rel or rel.startswith("/") or "\\" in rel or "\0" in rel
-                or any(p in ("", ".", "..") for p in parts)):
-            raise UnsafePath(f"refusing to write '{rel}': it is not a plain path inside the site")
+        check_path(rel)
         key = rel.casefold()  # two names differing only by case collide on macOS and Windows
         if key in seen:
             raise UnsafePath(f"refusing to write '{rel}' twice")
@@ -132,10 +137,58 @@ def write_site(files: dict, out: Path, before_swap=None) -> int:
     number of files written.
     """
     check_paths(files)
+    with new_site(out, before_swap) as writer:
+        for rel in sorted(files):
+            writer.write(rel, files[rel])
+    return len(files)
+
+
+class SiteWriter:
+    """Writes the files of a new site into its fresh folder, refusing paths that would leave it.
+
+    A forked rendering process writes its own pages through the writer it inherits; `paths` lists what
+    this process wrote, so that the parent can check, before the swap, that no path was written twice.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.paths: list = []
+        self._made: set = set()
+
+    def write(self, rel: str, data) -> None:
+        check_path(rel)
+        target = self.folder / rel
+        if target.parent not in self._made:  # thousands of pages share a few folders
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        with open(target, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        self.paths.append(rel)
+
+
+@contextmanager
+def new_site(out: Path, before_swap=None):
+    """Yield a SiteWriter into a fresh folder beside `out`; swap the folder in when the block ends.
+
+    Before the swap, every path written (`writer.paths`, and those of other processes added to it) is
+    checked to be written once, and `before_swap(folder)` runs (the search indexing). If the block or
+    either of these raises, the fresh folder is removed and the previous site stays as it was.
+    """
     out = Path(out)
     with output_lock(out):
         _check_replaceable(out)
-        return _write(files, out, before_swap)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        try:
+            writer = SiteWriter(fresh)
+            yield writer
+            check_paths(writer.paths)
+            os.chmod(fresh, 0o755)
+            if before_swap is not None:
+                before_swap(fresh)
+            _swap(fresh, out)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
 
 
 SITE_SIGNS = (".nojekyll", "index.html", "assets")  # what every built site holds
@@ -150,27 +203,6 @@ def _check_replaceable(out: Path) -> None:
     if any(out.iterdir()) and not all((out / name).exists() for name in SITE_SIGNS):
         raise UnsafePath(f"refusing to replace '{out}': it holds files but not a site built by build.py, and "
                          "would be deleted (choose a new or empty folder with --out)")
-
-
-def _write(files: dict, out: Path, before_swap) -> int:
-    fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        made = set()
-        for rel in sorted(files):
-            target = fresh / rel
-            if target.parent not in made:  # thousands of pages share a few folders
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            data = files[rel]
-            target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(fresh, 0o755)
-        if before_swap is not None:
-            before_swap(fresh)
-        _swap(fresh, out)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    return len(files)
 
 
 def _remove_leftovers(out: Path) -> None:

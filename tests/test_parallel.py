@@ -38,12 +38,14 @@ def test_two_processes_read_what_one_reads(tmp_path, monkeypatch):
     assert parallel == serial
 
 
-def test_two_processes_render_what_one_renders(monkeypatch):
+def test_two_processes_render_and_write_what_one_renders(tmp_path, monkeypatch):
     graph = pipeline.check(ROOT / "content")
     one = Site(graph).render()
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
-    assert threading.active_count() == 1  # so render_files forks the second process
-    two = pipeline.render_files(pipeline.check(ROOT / "content"))
-    encoded = {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in one.items()}
-    assert list(two) == sorted(encoded)
-    assert {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in two.items()} == encoded
+    assert threading.active_count() == 1  # so render_into forks the second process, which writes its pages
+    result = pipeline.build(ROOT / "content", tmp_path / "site", index=False)
+    site = tmp_path / "site"
+    written = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert written == {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in one.items()}
+    assert result.files == len(one)
+    assert result.pages == sum(1 for path in one if path.endswith(".html"))
