@@ -116,7 +116,7 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
     part of the pages and writes them itself, and sends back only their paths.
     """
     global _shared
-    site = Site(graph, base_url=base_url)
+    site = Site(graph, base_url=base_url, track=False)  # no preview to tell
     specs = site.specs()
     if len(specs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
         files = site.render()
@@ -148,5 +148,5 @@ def _render_part(paths: list) -> list:
     """Render and write the pages at `paths` (in the forked process); return the paths written."""
     graph, base_url, writer = _shared
     writer.paths = []
-    Site(graph, base_url=base_url).render(paths=set(paths), write=writer.write)
+    Site(graph, base_url=base_url, track=False).render(paths=set(paths), write=writer.write)
     return writer.paths

@@ -38,11 +38,12 @@ class Site:
     A page's dependencies are keys naming the records it shows: ('events', id) for a record's own
     fields, ('members', kind, id) for the set of records that refer to it, ('all', kind) for every
     record of a kind, and ('cites', source id) for the records citing a source. The preview server
-    re-renders exactly the pages whose keys changed (see `incremental.py`).
+    re-renders exactly the pages whose keys changed (see `incremental.py`). A one-off full build has no
+    use for them and passes `track=False`: the keys are then not worked out (a tenth of the rendering).
     """
 
     def __init__(self, graph: Graph, templates: Path = TEMPLATES, base_url: str | None = None,
-                 env: jinja2.Environment | None = None, fragments: Fragments | None = None):
+                 env: jinja2.Environment | None = None, fragments: Fragments | None = None, track: bool = True):
         self.graph = graph
         self.templates = templates
         self.env = env or environment(templates)  # the preview passes its own, to keep compiled templates
@@ -51,7 +52,8 @@ class Site:
         base = base_url or self.chronology.base_url
         self.base_url = (base.rstrip("/") + "/") if base else None
         self.files: dict = {}
-        self.deps: dict = {}  # page path -> frozenset of dependency keys
+        self.track = track
+        self.deps: dict = {}  # page path -> frozenset of dependency keys (when tracking)
         self._chromes: dict = {}
 
     def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None,
@@ -67,7 +69,8 @@ class Site:
             jsonld=jsonld.script(jsonld_data) if jsonld_data else "",
             graph=self.graph, views=views, urls=urls, when=self.graph.when, **context)
         self.files[path] = html
-        self.deps[path] = frozenset(deps) | {("chronology",)} | (facets.deps if facets else frozenset())
+        if self.track:
+            self.deps[path] = frozenset(deps) | {("chronology",)} | (facets.deps if facets else frozenset())
 
     def _chrome(self, path: str) -> dict:
         """Return the head links, header and footer of a page (templates/chrome.html): they depend
@@ -153,6 +156,8 @@ class Site:
 
     def _title_deps(self, kind: str, rid: str) -> set:
         """Return the keys of a record shown only by its date and title: its fields, speaker or claimant."""
+        if not self.track:
+            return _UNTRACKED
         record = self.graph.entries[kind][rid].record
         keys = {(kind, rid)}
         for field in ("speaker", "claimant"):
@@ -163,6 +168,8 @@ class Site:
 
     def _record_deps(self, kind: str, rid: str) -> set:
         """Return the keys of a record shown as a link or table row: its fields, speaker or claimant, sources."""
+        if not self.track:
+            return _UNTRACKED
         g = self.graph
         record = g.entries[kind][rid].record
         keys = {(kind, rid)}
@@ -174,6 +181,8 @@ class Site:
         return keys
 
     def _event_list_deps(self, ids) -> set:
+        if not self.track:
+            return _UNTRACKED
         keys = set()
         for eid in ids:
             keys |= self.fragments.get(("event deps", eid), lambda eid=eid: (self._event_deps(eid), {("events", eid)}))
@@ -237,13 +246,15 @@ class Site:
         figures = g.referrers("events", eid, "figures")
         discrepancies = g.referrers("events", eid, "discrepancies")
         related = views.related_events(g, eid)
-        deps = self._record_deps("events", eid) | {("members", "events", eid)}
-        deps |= {("events", n["id"]) for n in (prev, nxt, *related) if n}
-        for kind in ENTITY_KINDS:  # related events come from the members of the same entities
-            deps |= {x for v in getattr(entry.record, kind) for x in ((kind, v), ("members", kind, v))}
-        for kind, ids in (("statements", statements), ("figures", figures), ("discrepancies", discrepancies)):
-            for rid in ids:
-                deps |= self._record_deps(kind, rid)
+        deps = _UNTRACKED
+        if self.track:
+            deps = self._record_deps("events", eid) | {("members", "events", eid)}
+            deps |= {("events", n["id"]) for n in (prev, nxt, *related) if n}
+            for kind in ENTITY_KINDS:  # related events come from the members of the same entities
+                deps |= {x for v in getattr(entry.record, kind) for x in ((kind, v), ("members", kind, v))}
+            for kind, ids in (("statements", statements), ("figures", figures), ("discrepancies", discrepancies)):
+                for rid in ids:
+                    deps |= self._record_deps(kind, rid)
         self.page(urls.page("events", eid), "event.html", entry.record.title, _summary(entry.body),
                   jsonld.event(g, eid, self.base_url), deps=deps, entry=entry, prev=prev, next=nxt,
                   cites=views.citations(g, "events", eid), entities=views.entity_links(g, entry.record),
@@ -254,7 +265,7 @@ class Site:
         g = self.graph
         entry = g.entries["sources"][sid]
         deps = {("sources", sid), ("cites", sid)}
-        for quote in g.quotes_by_source.get(sid, []):
+        for quote in g.quotes_by_source.get(sid, []) if self.track else ():
             if quote.kind != "sources":
                 deps |= self._record_deps(quote.kind, quote.owner)
         self.page(urls.page("sources", sid), "source.html", entry.record.title,
@@ -362,6 +373,9 @@ class Site:
 
     def not_found(self) -> None:
         self.page("404.html", "404.html", "Page not found", base_href=self.base_url or "")
+
+
+_UNTRACKED = frozenset()  # the dependency keys of a page or piece when they are not tracked
 
 
 def _summary(body: str) -> str:
