@@ -7,7 +7,9 @@
 
 For each N it generates a deterministic chronology (benchmarks/synthetic.py), then in a fresh
 process runs a cold full build and reports the time per stage (load, verify citations, link,
-render, write, search index), pages written, output size and peak memory; then it starts the
+render, write, search index), the build without the search index, CPU time, pages written, output
+size and peak memory; the bare-loop reference (benchmarks/reference.py) on the same files, to tell
+how fast the machine is; then it starts the
 preview's incremental path (chronicle/incremental.py), edits one event file at a time and reports
 the time from saving the file to the rebuilt site. Content and output go to /dev/shm when it exists,
 so the disk does not dominate. Timings are reported, never asserted.
@@ -56,10 +58,12 @@ def _measure_build(content: str, out: str) -> dict:
     total = time.perf_counter() - started
     size = sum(p.stat().st_size for p in Path(out).rglob("*") if p.is_file())
     files = sum(1 for p in Path(out).rglob("*") if p.is_file())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux -> MB
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"total": total, "stages": timings, "pages": result.pages, "files": files,
-            "bytes": size, "peak_mb": max(peak, children), "peak_build_mb": peak, "peak_children_mb": children}
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak, peak_children = me.ru_maxrss / 1024, children.ru_maxrss / 1024  # kB on Linux -> MB
+    cpu = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+    return {"total": total, "without_search": total - timings.get("search", 0.0), "cpu": cpu,
+            "stages": timings, "pages": result.pages, "files": files, "bytes": size,
+            "peak_mb": max(peak, peak_children), "peak_build_mb": peak, "peak_children_mb": peak_children}
 
 
 def preview_edits(content: Path, out: Path, edits: int = EDITS) -> dict:
@@ -92,6 +96,7 @@ def preview_edits(content: Path, out: Path, edits: int = EDITS) -> dict:
 
 
 def run(sizes: list[int]) -> dict:
+    from reference import reference
     from synthetic import generate
 
     results = {"machine": machine(), "sizes": []}
@@ -102,11 +107,12 @@ def run(sizes: list[int]) -> dict:
             counts = generate(root / "content", events=n)
             generated = time.perf_counter() - started
             build = cold_build(root / "content", root / "site")
+            bare = reference(root / "content", root / "reference")
             preview = preview_edits(root / "content", root / "preview")
         finally:
             shutil.rmtree(root, ignore_errors=True)
         results["sizes"].append({"events": n, "counts": counts, "generate": generated, "build": build,
-                                 "preview": preview})
+                                 "reference": bare, "preview": preview})
         print(table_row(results["sizes"][-1]), flush=True)
     return results
 
@@ -116,16 +122,18 @@ def machine() -> dict:
             "processor": platform.processor() or platform.machine()}
 
 
-HEADER = ("| events | pages | full build | load | verify | link | render | write | search | "
-          "output | peak memory (build / largest child) | preview edit (median / max) | then feeds and exports |\n"
-          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+HEADER = ("| events | pages | build without search | load | verify | link | render | write | search | "
+          "full build | CPU time | bare loop | output | peak memory (build / largest child) | "
+          "preview edit (median / max) | then feeds and exports |\n"
+          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def table_row(size: dict) -> str:
     build, preview, stages = size["build"], size["preview"], size["build"]["stages"]
-    cells = [f"{size['events']:,}", f"{build['pages']:,}", f"{build['total']:.2f} s"]
+    cells = [f"{size['events']:,}", f"{build['pages']:,}", f"**{build['without_search']:.2f} s**"]
     cells += [f"{stages[s]:.2f} s" if s in stages else "-" for s in STAGES]
-    cells += [f"{build['bytes'] / 1e6:.0f} MB",
+    cells += [f"{build['total']:.2f} s", f"{build['cpu']:.1f} s", f"{size['reference']['seconds']:.2f} s",
+              f"{build['bytes'] / 1e6:.0f} MB",
               f"{build['peak_build_mb']:.0f} MB / {build['peak_children_mb']:.0f} MB",
               f"{preview['edit_median'] * 1000:.0f} / {preview['edit_max'] * 1000:.0f} ms",
               f"{preview['data_files_median'] * 1000:.0f} ms"]

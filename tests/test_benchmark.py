@@ -33,5 +33,7 @@ def test_benchmark_reports_every_stage(capsys):
     assert size["events"] == 40
     assert set(run.STAGES) <= set(size["build"]["stages"])
     assert size["build"]["pages"] > 40 and size["build"]["bytes"] > 0 and size["build"]["peak_mb"] > 0
+    assert 0 < size["build"]["without_search"] < size["build"]["total"] and size["build"]["cpu"] > 0
+    assert size["reference"]["pages"] == sum(size["counts"].values()) + size["counts"]["sources"] + 1
     assert len(size["preview"]["edits"]) == run.EDITS and size["preview"]["pages_rendered_median"] > 0
     assert capsys.readouterr().out.startswith("| 40 |")
