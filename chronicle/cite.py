@@ -68,9 +68,21 @@ class SourceText:
 
     def __init__(self, text: str):
         self.text = text
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._folded: str | None = None  # folded the first time a quote is looked for
+        self._located: dict = {}
+
+    @property
+    def folded(self) -> str:
+        """Return the text with quotes, dashes and whitespace folded."""
+        if self._folded is None:
+            self._fold()
+        return self._folded
+
+    def _fold(self) -> None:
         # Every whitespace character becomes a plain space (one for one, so offsets are unchanged);
         # then only runs of several spaces, and leading ones, need collapsing.
-        folded = text.translate(_FOLD_AND_SPACE)
+        folded = self.text.translate(_FOLD_AND_SPACE)
         pieces: list[str] = []
         # The folded text is cut into segments that map linearly back to the original text:
         # segment k starts at folded offset fold_at[k] and original offset orig_at[k].
@@ -94,13 +106,13 @@ class SourceText:
             fold_at.append(size)
             orig_at.append(at)
             pieces.append(folded[at:])
-        self.folded = "".join(pieces)
+        self._folded = "".join(pieces)
         self._fold_at, self._orig_at = fold_at, orig_at
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self._located: dict = {}
 
     def original(self, at: int) -> int:
         """Return the offset in the original text of offset `at` in the folded text."""
+        if self._folded is None:
+            self._fold()
         k = bisect.bisect_right(self._fold_at, at) - 1
         return self._orig_at[k] + at - self._fold_at[k]
 
@@ -124,6 +136,14 @@ class SourceText:
         if key not in self._located:
             self._located[key] = self._locate(quote, occurrence)
         return self._located[key]
+
+    def located(self) -> dict:
+        """Return what `locate` has found so far: (quote, occurrence) -> Span or Miss."""
+        return self._located
+
+    def remember(self, found: dict) -> None:
+        """Take what `locate` found for this text in another process, as if found here."""
+        self._located.update(found)
 
     def _find_all(self, needle: str) -> list[int]:
         found = []
