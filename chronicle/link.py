@@ -1,12 +1,15 @@
 """Link: resolve every reference, locate every quote in its source, and build the content graph."""
 from __future__ import annotations
 
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from . import dates
 from .cite import Miss, Span, prepared
 from .load import Content, Entry, slug
+from .parallel import second_process_pays
 from .schema import Citation
 from .problems import Problem, did_you_mean
 
@@ -108,6 +111,7 @@ def link(content: Content, timings: dict | None = None) -> Graph:
                 _check_references(graph, entry, name, targets, lookup)
     started = time.perf_counter()
     graph.texts = {sid: prepared(text) for sid, text in content.texts.items()}
+    _search_quotes(graph)
     for entry in content.entries["sources"].values():
         for i, exception in enumerate(entry.record.quote_exceptions):
             citation = Citation(source=entry.id, quote=exception.quote)
@@ -122,6 +126,50 @@ def link(content: Content, timings: dict | None = None) -> Graph:
                             key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
     _index(graph)
     return graph
+
+
+VERIFY_PARALLEL_FROM = 5000  # quotes; below this a second process costs more than it saves
+_shared_texts: dict = {}  # the graph's prepared texts, inherited by the forked process
+
+
+def _search_quotes(graph: Graph) -> None:
+    """Look for every cited quote in its source text ahead of `_locate`, which then finds each one
+    remembered: with many quotes, a second process (forked, so it has the texts) searches half the
+    sources, while this one searches the others. The results are those of searching here."""
+    global _shared_texts
+    wanted: dict = {}  # source id -> [(quote, occurrence)]
+    for entry in graph.entries["sources"].values():
+        wanted.setdefault(entry.id, []).extend((exception.quote, None) for exception in entry.record.quote_exceptions)
+    for kind, name in CITATION_FIELDS.items():
+        for entry in graph.entries[kind].values():
+            for citation in getattr(entry.record, name):
+                wanted.setdefault(citation.source, []).append((citation.quote, citation.occurrence))
+    sids = sorted(sid for sid in wanted if sid in graph.texts)
+    if not second_process_pays(sum(len(wanted[sid]) for sid in sids), VERIFY_PARALLEL_FROM):
+        return  # _locate searches for each quote as it comes
+    _shared_texts = graph.texts
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+            theirs = pool.submit(_search_in, [(sid, wanted[sid]) for sid in sids[1::2]])
+            for sid in sids[0::2]:
+                text = graph.texts[sid]
+                for quote, occurrence in wanted[sid]:
+                    text.locate(quote, occurrence)
+            for sid, found in theirs.result().items():
+                graph.texts[sid].remember(found)
+    finally:
+        _shared_texts = {}
+
+
+def _search_in(items: list) -> dict:
+    """Return, for each (source id, quotes), what locating each quote in that source finds."""
+    found = {}
+    for sid, quotes in items:
+        text = _shared_texts[sid]
+        for quote, occurrence in quotes:
+            text.locate(quote, occurrence)
+        found[sid] = text.located()
+    return found
 
 
 def _index(graph: Graph) -> None:

@@ -6,7 +6,6 @@ import multiprocessing
 import os
 import pickle
 import re
-import threading
 import typing
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import schema
+from .parallel import second_process_pays
 from .problems import Problem, did_you_mean, visible
 from .read import Document, decode, parse_yaml, split_front_matter
 
@@ -250,7 +250,7 @@ def parse_files(paths: list, root: Path) -> dict:
     into records, which is quick; sending records themselves (pydantic models) back cost more than
     it saved. Not used where threads run (the preview server), as forking a threaded process is unsafe.
     """
-    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+    if not second_process_pays(len(paths), PARALLEL_FROM):
         return {path: parse_file(path, root) for path in paths}
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)

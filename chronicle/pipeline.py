@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -14,6 +12,7 @@ from pathlib import Path
 from . import views
 from .link import Graph, link
 from .load import load
+from .parallel import second_process_pays
 from .problems import ContentErrors
 from .render import Site
 from .search import IndexStats, index_site
@@ -118,7 +117,7 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
     global _shared
     site = Site(graph, base_url=base_url, track=False)  # no preview to tell
     specs = site.specs()
-    if len(specs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+    if not second_process_pays(len(specs), PARALLEL_FROM):
         files = site.render()
         for path in sorted(files):
             writer.write(path, files[path])

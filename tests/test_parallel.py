@@ -6,7 +6,7 @@ import threading
 
 from conftest import ROOT
 
-from chronicle import load, pipeline
+from chronicle import cite, link, load, pipeline
 from chronicle.render import Site
 
 
@@ -49,3 +49,30 @@ def test_two_processes_render_and_write_what_one_renders(tmp_path, monkeypatch):
     assert written == {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in one.items()}
     assert result.files == len(one)
     assert result.pages == sum(1 for path in one if path.endswith(".html"))
+
+
+def test_two_processes_verify_what_one_verifies(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    event = sorted((content / "events").glob("*.md"))[0]
+    text = event.read_text()
+    # A quote not found (a closest passage is suggested) and one found many times (ambiguous).
+    event.write_text(text.replace("citations:\n", "citations:\n  - source: kirby-human-wave\n"
+                                  "    quote: treating these troops as expandable\n"
+                                  "  - source: kirby-human-wave\n    quote: the\n", 1))
+
+    def verified():
+        graph = link.link(load.load(content))
+        quotes = sorted((q.kind, q.owner, q.index, q.source, q.span) for q in graph.quotes)
+        searched_elsewhere = sorted(sid for sid, text in graph.texts.items() if text._folded is None)
+        return [str(p) for p in graph.problems], quotes, searched_elsewhere
+
+    cite.prepared.cache_clear()
+    problems, quotes, searched_elsewhere = verified()
+    assert len(problems) == 2 and len(quotes) > 50 and searched_elsewhere == []
+    monkeypatch.setattr(link, "VERIFY_PARALLEL_FROM", 0)
+    cite.prepared.cache_clear()  # the texts' remembered searches too: the second process does them afresh
+    assert threading.active_count() == 1  # so link forks the second process
+    parallel = verified()
+    assert parallel[:2] == (problems, quotes)
+    assert len(parallel[2]) == 2  # of the five sources: searched by the second process only
