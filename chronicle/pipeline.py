@@ -118,9 +118,8 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
     site = Site(graph, base_url=base_url, track=False)  # no preview to tell
     specs = site.specs()
     if not second_process_pays(len(specs), PARALLEL_FROM):
-        files = site.render()
-        for path in sorted(files):
-            writer.write(path, files[path])
+        for path, data in site.render(write=writer.write).items():  # the data files and assets
+            writer.write(path, data)
         return
     # This process renders the pages of people, organisations and places (which need where their
     # names occur in the sources: worked out here, after forking, while the other process renders),

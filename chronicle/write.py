@@ -128,21 +128,6 @@ def _acquire(path: Path, on_wait) -> int:
         os.close(fd)
 
 
-def write_site(files: dict, out: Path, before_swap=None) -> int:
-    """Write `files` (path -> str or bytes) as the site at `out`, swapping it in atomically.
-
-    The new site is written to a fresh sibling folder first, so a failed or interrupted build
-    leaves the previous site as it was. `before_swap(folder)`, if given, runs on the complete new folder
-    before it is swapped in (the search indexing): if it raises, the previous site stays. Returns the
-    number of files written.
-    """
-    check_paths(files)
-    with new_site(out, before_swap) as writer:
-        for rel in sorted(files):
-            writer.write(rel, files[rel])
-    return len(files)
-
-
 class SiteWriter:
     """Writes the files of a new site into its fresh folder, refusing paths that would leave it.
 

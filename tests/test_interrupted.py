@@ -124,7 +124,7 @@ def test_the_lock_is_held_once_per_thread_and_waited_for_across_threads(tmp_path
             order.append("other")
 
     with write.output_lock(out):
-        with write.output_lock(out):  # re-entrant: the pipeline holds it around write_site
+        with write.output_lock(out):  # re-entrant: the pipeline holds it around new_site
             thread = threading.Thread(target=other)
             thread.start()
             time.sleep(0.3)
