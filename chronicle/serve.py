@@ -34,6 +34,7 @@ from .search import BUNDLE, SearchIndexError, index_site
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEBOUNCE_MS = 1600  # longest a burst of changes is gathered before a rebuild
 STEP_MS = 50  # a burst has ended once nothing changed for this long
+QUIET_MS = 1000  # the feed, sitemap and exports are remade once nothing changed for this long
 
 
 def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, *, templates: Path = TEMPLATES,
@@ -107,13 +108,25 @@ def _port_free(host: str, port: int) -> bool:
 
 def _watch(preview: Preview, paths: list, stop: threading.Event, loop: IOLoop, out,
            indexer: "_SearchIndexer | None" = None) -> None:
-    """Rebuild once per burst of changes, tell every open page to reload, then re-index for search."""
+    """Rebuild once per burst of changes, tell every open page to reload, then re-index for search.
+
+    The feed, sitemap and exports show every record, and take seconds to remake for a large chronology:
+    they are written once the saves pause (QUIET_MS without a change), so that a save that follows
+    another does not wait for them.
+    """
+    deferred = False
     for changes in watchfiles.watch(*paths, stop_event=stop, debounce=DEBOUNCE_MS, step=STEP_MS,
-                                    watch_filter=_relevant, raise_interrupt=False):
+                                    watch_filter=_relevant, raise_interrupt=False,
+                                    rust_timeout=QUIET_MS, yield_on_timeout=True):
+        if not changes:  # a quiet moment
+            if deferred:
+                preview.finish()
+                deferred = False
+            continue
         report = preview.update({path for _, path in changes}, defer_data=True)
         _report(report, preview, out)
         loop.add_callback(LiveReloadHandler.reload_waiters)
-        preview.finish()  # the feed, sitemap and exports follow the pages
+        deferred = True
         if indexer is not None and not report.problems:
             indexer.request()
 

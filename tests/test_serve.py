@@ -207,3 +207,21 @@ def test_nothing_outside_the_site_is_served(content, tmp_path):
             if secret.encode() in body or b"root:" in body or status == 200:
                 served[path] = (status, body[:80])
     assert served == {}
+
+
+def test_the_feed_and_exports_follow_an_edit_once_the_saves_pause(content):
+    import urllib.request
+
+    port = free_port()
+    event = content / "events" / "ukraine-incursion-into-kursk.md"
+    with serving(content, port) as (process, lines):
+        event.write_text(event.read_text().replace("title: Ukraine mounts", "title: Edited for the feed, Ukraine mounts"))
+        wait_for_line(process, lines, "rebuilt")
+        deadline = time.monotonic() + 15
+        while True:
+            feed = urllib.request.urlopen(f"http://127.0.0.1:{port}/feed.xml", timeout=5).read().decode()
+            data = urllib.request.urlopen(f"http://127.0.0.1:{port}/data/chronology.json", timeout=5).read().decode()
+            if "Edited for the feed" in feed and "Edited for the feed" in data:
+                break
+            assert time.monotonic() < deadline, "the feed and exports were not rewritten after the edit"
+            time.sleep(0.2)
