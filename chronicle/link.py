@@ -111,15 +111,10 @@ def link(content: Content, timings: dict | None = None) -> Graph:
                 _check_references(graph, entry, name, targets, lookup)
     started = time.perf_counter()
     graph.texts = {sid: prepared(text) for sid, text in content.texts.items()}
-    _search_quotes(graph)
-    for entry in content.entries["sources"].values():
-        for i, exception in enumerate(entry.record.quote_exceptions):
-            citation = Citation(source=entry.id, quote=exception.quote)
-            _locate(graph, entry, "quote_exceptions", i, citation, lookup)
-    for kind, name in CITATION_FIELDS.items():
-        for entry in content.entries[kind].values():
-            for i, citation in enumerate(getattr(entry.record, name)):
-                _locate(graph, entry, name, i, citation, lookup)
+    cited = _citations(content)
+    _search_quotes(graph, cited)
+    for entry, name, i, citation in cited:
+        _locate(graph, entry, name, i, citation, lookup)
     if timings is not None:
         timings["verify"] = timings.get("verify", 0.0) + time.perf_counter() - started
     graph.timeline = sorted(content.entries["events"],
@@ -132,18 +127,26 @@ VERIFY_PARALLEL_FROM = 5000  # quotes; below this a second process costs more th
 _shared_texts: dict = {}  # the graph's prepared texts, inherited by the forked process
 
 
-def _search_quotes(graph: Graph) -> None:
+def _citations(content: Content) -> list:
+    """Return (entry, field, index, Citation) of every quote to locate: sources' quote exceptions, then
+    the citations of every citing kind, in a stable order."""
+    cited = [(entry, "quote_exceptions", i, Citation(source=entry.id, quote=exception.quote))
+             for entry in content.entries["sources"].values()
+             for i, exception in enumerate(entry.record.quote_exceptions)]
+    for kind, name in CITATION_FIELDS.items():
+        for entry in content.entries[kind].values():
+            cited += [(entry, name, i, citation) for i, citation in enumerate(getattr(entry.record, name))]
+    return cited
+
+
+def _search_quotes(graph: Graph, cited: list) -> None:
     """Look for every cited quote in its source text ahead of `_locate`, which then finds each one
     remembered: with many quotes, a second process (forked, so it has the texts) searches half the
     sources, while this one searches the others. The results are those of searching here."""
     global _shared_texts
     wanted: dict = {}  # source id -> [(quote, occurrence)]
-    for entry in graph.entries["sources"].values():
-        wanted.setdefault(entry.id, []).extend((exception.quote, None) for exception in entry.record.quote_exceptions)
-    for kind, name in CITATION_FIELDS.items():
-        for entry in graph.entries[kind].values():
-            for citation in getattr(entry.record, name):
-                wanted.setdefault(citation.source, []).append((citation.quote, citation.occurrence))
+    for _, _, _, citation in cited:
+        wanted.setdefault(citation.source, []).append((citation.quote, citation.occurrence))
     sids = sorted(sid for sid in wanted if sid in graph.texts)
     if not second_process_pays(sum(len(wanted[sid]) for sid in sids), VERIFY_PARALLEL_FROM):
         return  # _locate searches for each quote as it comes
