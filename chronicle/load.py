@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import stat
 import typing
 import unicodedata
 from dataclasses import dataclass, field
@@ -240,25 +241,30 @@ def _check_top_level(root: Path, content: Content) -> None:
 
 
 PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
+CHILD_SHARE = 53  # per cent of the files the second process reads: this one also validates them all
 
 
 def parse_files(paths: list, root: Path) -> dict:
     """Return what each file gives (Path -> Parsed), in the order of `paths`.
 
-    With many files, a second process (forked, so it starts at once) reads and parses every other
-    file, and sends back plain data: the parsed YAML, not yet validated. This process validates it
-    into records, which is quick; sending records themselves (pydantic models) back cost more than
-    it saved. Not used where threads run (the preview server), as forking a threaded process is unsafe.
+    With many files, a second process (forked, so it starts at once) reads and parses a little over
+    half of them, and sends back plain data: the parsed YAML, not yet validated, as tuples (pickling
+    dataclasses and Path keys took three times as long to read back). This process validates it into
+    records, which is quick; sending records themselves (pydantic models) back cost more than it saved.
+    Not used where threads run (the preview server), as forking a threaded process is unsafe.
     """
     if not second_process_pays(len(paths), PARALLEL_FROM):
         return {path: parse_file(path, root) for path in paths}
+    theirs_at = [i for i in range(len(paths)) if i * CHILD_SHARE % 100 < CHILD_SHARE]  # spread evenly
+    theirs_paths = [paths[i] for i in theirs_at]
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_parse_unvalidated, args=(paths[1::2], root, sender), daemon=True)
+    child = context.Process(target=_parse_unvalidated, args=(theirs_paths, root, sender), daemon=True)
     child.start()
     sender.close()
     try:
-        mine = {path: parse_file(path, root) for path in paths[0::2]}
+        taken = set(theirs_at)
+        mine = {paths[i]: parse_file(paths[i], root) for i in range(len(paths)) if i not in taken}
         # Read only now: a thread unpickling while this one parses would compete with it for the GIL.
         theirs = pickle.loads(receiver.recv_bytes())
     finally:
@@ -266,18 +272,37 @@ def parse_files(paths: list, root: Path) -> dict:
         child.join()
     if isinstance(theirs, BaseException):
         raise theirs
-    for path, parsed in theirs.items():
-        mine[path] = _validate_pending(parsed)
+    for path, flat in zip(theirs_paths, theirs):
+        mine[path] = _validate_pending(_unflattened(flat))
     return {path: mine[path] for path in paths}
 
 
 def _parse_unvalidated(paths: list, root: Path, sender) -> None:
     try:
-        found = {path: parse_file(path, root, validate=False) for path in paths}
+        found = [_flattened(parse_file(path, root, validate=False)) for path in paths]
     except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
         found = err
     sender.send_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     sender.close()
+
+
+def _flattened(parsed: Parsed) -> tuple:
+    """Return an unvalidated Parsed as a tuple of plain values, for sending to another process."""
+    pending = parsed.pending
+    if pending is not None:
+        doc, shown, body, body_line = pending
+        pending = (doc.data, doc.text, doc.first_line, shown, body, body_line)
+    return (parsed.kind, parsed.id, parsed.entry, parsed.problems, parsed.data, parsed.claims_text,
+            parsed.shown, pending)
+
+
+def _unflattened(flat: tuple) -> Parsed:
+    kind, id_, entry, problems, data, claims_text, shown, pending = flat
+    parsed = Parsed(kind, id_, entry, problems, data, claims_text, shown)
+    if pending is not None:
+        data, text, first_line, shown, body, body_line = pending
+        parsed.pending = (Document(data=data, text=text, first_line=first_line), shown, body, body_line)
+    return parsed
 
 
 def parse_file(path: Path, root: Path, validate: bool = True) -> Parsed:
@@ -288,19 +313,23 @@ def parse_file(path: Path, root: Path, validate: bool = True) -> Parsed:
     shown = display_path(path)
     parts = Path(os.path.relpath(path, root)).parts if path.is_absolute() != root.is_absolute() \
         else path.parts[len(root.parts):]
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        return _problem("", shown, "symbolic link leads outside the content folder", "copy the file into content/ instead")
-    if path.is_symlink() and path.is_dir():
-        return _problem("", shown, "symbolic link to a folder is not followed",
-                        "move the folder into content/ instead of linking to it")
     try:
-        if not path.is_file():
+        info = os.lstat(path)  # one system call for most files: a regular file's lstat is its stat
+        if stat.S_ISLNK(info.st_mode):
+            if not path.resolve().is_relative_to(root.resolve()):
+                return _problem("", shown, "symbolic link leads outside the content folder",
+                                "copy the file into content/ instead")
+            if path.is_dir():
+                return _problem("", shown, "symbolic link to a folder is not followed",
+                                "move the folder into content/ instead of linking to it")
+            info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
             return _problem("", shown, "not a regular file", "content holds only files and folders")
-        size = path.stat().st_size
+        size = info.st_size
     except OSError as err:
         return _problem("", shown, f"cannot read the file: {err.strerror or err}", "check that it exists and is readable")
     if parts == (CONFIG_FILE,):
-        parsed = Parsed("chronology", "chronology")
+        parsed = Parsed("chronology", "chronology", shown=shown)
         parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed, validate)
         return parsed
     if len(parts) < 2 or parts[0] not in schema.KINDS:
@@ -361,10 +390,9 @@ def _load_texts(content: Content, texts: dict) -> None:
     for source_id, entry in sorted(content.entries["sources"].items()):
         name = unicodedata.normalize("NFC", entry.record.text)
         used.add(name)
-        line = entry.line("text")
         if "/" in name or "\\" in name or name not in texts:
             hint = did_you_mean(name, texts) or "the text file must sit in the same folder as this file"
-            content.problems.append(Problem(entry.path, line, f"text file '{visible(name)}' not found", hint))
+            content.problems.append(Problem(entry.path, entry.line("text"), f"text file '{visible(name)}' not found", hint))
             continue
         path, data = texts[name]
         if data is None:
@@ -400,23 +428,24 @@ def _check_chrome_lines(entry: Entry, text: str, content: Content) -> None:
                                             f"chrome lines '{chrome.lines}' go past the end of the text ({count} lines)"))
 
 
-def _read(path: Path, into) -> str | None:
+def _read(path: Path, into, shown: str) -> str | None:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as err:
-        into.problems.append(Problem(display_path(path), 0, f"cannot read the file: {err.strerror or err}",
+        into.problems.append(Problem(shown, 0, f"cannot read the file: {err.strerror or err}",
                                      "check that it exists and is readable"))
         return None
-    text, problems = decode(data, display_path(path))
+    text, problems = decode(data, shown)
     into.problems += problems
     return text
 
 
 def _load_yaml_record(path, kind, record_id, model, content, validate=True) -> Entry | None:
-    text = _read(path, content)
+    shown = content.shown  # the path as messages show it
+    text = _read(path, content, shown)
     if text is None:
         return None
-    shown = display_path(path)
     doc, problems = parse_yaml(text, shown)
     content.problems += problems
     if doc is None:
@@ -425,10 +454,10 @@ def _load_yaml_record(path, kind, record_id, model, content, validate=True) -> E
 
 
 def _load_markdown_record(path, kind, record_id, model, content, validate=True) -> Entry | None:
-    text = _read(path, content)
+    shown = content.shown  # the path as messages show it
+    text = _read(path, content, shown)
     if text is None:
         return None
-    shown = display_path(path)
     front, front_line, body, body_line, problems = split_front_matter(text, shown)
     content.problems += problems
     if front is None:

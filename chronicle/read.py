@@ -142,8 +142,7 @@ def _structure_problems(text: str, path: str, first_line: int) -> list[Problem]:
     thousands of nested brackets; its event stream is read flat, so it can be checked safely. Most files
     hold no '*' and little nesting, and skip the check.
     """
-    indicators = sum(1 for _ in itertools.islice(_NESTING.finditer(text), MAX_DEPTH + 1))
-    if "*" not in text and indicators <= MAX_DEPTH and not _DEEP_INDENT.search(text):
+    if "*" not in text and _shallow(text):
         return []
     depth = 0
     try:
@@ -163,6 +162,15 @@ def _structure_problems(text: str, path: str, first_line: int) -> list[Problem]:
     except yaml.YAMLError:
         return []  # a syntax error: composing reports it with its line
     return []
+
+
+def _shallow(text: str) -> bool:
+    """Return whether `text` surely nests no more than MAX_DEPTH levels. Counting characters comes
+    first: a file with few of those that can open a level needs no pattern search."""
+    if sum(text.count(c) for c in "-?[{") > MAX_DEPTH \
+            and sum(1 for _ in itertools.islice(_NESTING.finditer(text), MAX_DEPTH + 1)) > MAX_DEPTH:
+        return False
+    return ("\t" not in text and " " * MAX_DEPTH not in text) or not _DEEP_INDENT.search(text)
 
 
 def _build(node, key_path, doc, problems, path, first_line, record=False):
