@@ -9,11 +9,24 @@ from . import urls
 from .link import Graph
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # made once: dumps makes one per call
+
+
+def _json(data) -> str:
+    # On one line: with `indent`, json falls back from its C encoder to a far slower Python one.
+    return _ENCODE(data).replace("<", "\\u003c")
+
+
 def script(data: dict) -> Markup:
     """Return a JSON-LD <script> block; '<' is escaped so content can never close the element."""
-    # On one line: with `indent`, json falls back from its C encoder to a far slower Python one.
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+    return _wrapped(_json(data))
+
+
+def _wrapped(text: str) -> Markup:
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
+
+
+_EVENT_START = '{"@context": "https://schema.org", "@type": "Event", '
 
 
 def _abs(base_url: str | None, path: str) -> dict:
@@ -56,13 +69,40 @@ def source(graph: Graph, sid: str, base_url: str | None) -> dict:
 
 def event(graph: Graph, eid: str, base_url: str | None) -> dict:
     """Return an event as a schema.org Event, citing its sources."""
+    data = _event(graph, eid, base_url)
+    data["citation"] = [article(graph, s, base_url) for s in _cited(graph, eid)]
+    return data
+
+
+def event_script(graph: Graph, eid: str, base_url: str | None, articles: dict) -> Markup:
+    """Return script(event(graph, eid, base_url)), each cited source's JSON made once: `articles`
+    keeps it by source id for the pages of one render (a source may be cited by a hundred events)."""
+    cited = []
+    for sid in _cited(graph, eid):
+        text = articles.get(sid)
+        if text is None:
+            text = articles[sid] = _json(article(graph, sid, base_url))
+        cited.append(text)
+    text = _json(_event(graph, eid, base_url))  # keys sorted, so "citation" goes right after "@type"
+    if not text.startswith(_EVENT_START):  # pragma: no cover - the two keys before it are fixed
+        raise AssertionError(text[:80])
+    return _wrapped(f'{_EVENT_START}"citation": [{", ".join(cited)}], {text[len(_EVENT_START):]}')
+
+
+_EVENT_START = '{"@context": "https://schema.org", "@type": "Event", '
+
+
+def _cited(graph: Graph, eid: str) -> list:
+    return sorted({q.source for q in graph.quotes_of("events", eid)})
+
+
+def _event(graph: Graph, eid: str, base_url: str | None) -> dict:
+    """Return the Event without its citations."""
     entry = graph.entries["events"][eid]
     when = graph.when(entry)
     places = [{"@type": "Place", "name": graph.entries["places"][p].record.name} for p in entry.record.places]
-    sources = sorted({q.source for q in graph.quotes_of("events", eid)})
     data = {"@context": "https://schema.org", "@type": "Event", "name": entry.record.title,
             "description": " ".join(entry.body.split()), **_date(when, "lower"), **_date(when, "upper"),
-            "citation": [article(graph, s, base_url) for s in sources],
             **_abs(base_url, urls.page("events", eid))}
     if places:
         data["location"] = places

@@ -55,6 +55,7 @@ class Site:
         self.track = track
         self.deps: dict = {}  # page path -> frozenset of dependency keys (when tracking)
         self._chromes: dict = {}
+        self._articles: dict = {}  # source id -> its JSON-LD, for the events citing it
 
     def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None,
              deps=(), **context) -> None:
@@ -66,23 +67,30 @@ class Site:
             facets=facets, chrome=self._chrome(path),
             description=description or self.chronology.description,
             canonical=(self.base_url + path) if self.base_url else "",
-            jsonld=jsonld.script(jsonld_data) if jsonld_data else "",
+            jsonld=(jsonld_data if isinstance(jsonld_data, Markup) else jsonld.script(jsonld_data)) if jsonld_data else "",
             graph=self.graph, views=views, urls=urls, when=self.graph.when, **context)
         self.files[path] = html
         if self.track:
             self.deps[path] = frozenset(deps) | {("chronology",)} | (facets.deps if facets else frozenset())
 
     def _chrome(self, path: str) -> dict:
-        """Return the head links, header and footer of a page (templates/chrome.html): they depend
-        only on the page's folder (for relative links) and section (for the current menu item)."""
+        """Return the head links, header and footer of a page (templates/chrome.html) and its
+        Content-Security-Policy: they depend only on the page's folder (for relative links) and
+        section (for the current menu item)."""
         key = (path.rpartition("/")[0], path.split("/")[0])
         chrome = self._chromes.get(key)
         if chrome is None:
             module = self.env.get_template("chrome.html").make_module(
                 {"page": path, "link": lambda target: urls.relative(path, target), "chronology": self.chronology})
             chrome = self._chromes[key] = {"head": module.head(), "header": module.header(),
-                                           "footer": module.footer()}
+                                           "footer": module.footer(), "csp": self._csp()}
         return chrome
+
+    def _csp(self) -> Markup:
+        """Return the Content-Security-Policy <meta> of the pages (templates/csp.html), made once."""
+        if "csp" not in self._chromes:
+            self._chromes["csp"] = Markup(self.env.get_template("csp.html").render())
+        return self._chromes["csp"]
 
     # ------------------------------------------------------------------ what pages exist
 
@@ -208,7 +216,10 @@ class Site:
         def make():
             deps = frozenset(self._title_deps(by, rid))
             return (views.linked_line(self.graph, by, rid, page), deps), deps
-        return self.fragments.get(("listed", page.rpartition("/")[0], by, rid), make)
+        folder = page.rpartition("/")[0]
+        if "/" not in folder and folder not in ("", by):
+            folder = "../"  # the line links to ../{by}/... from every such folder: made once for them all
+        return self.fragments.get(("listed", folder, by, rid), make)
 
     # ------------------------------------------------------------------ timeline
 
@@ -256,7 +267,7 @@ class Site:
                 for rid in ids:
                     deps |= self._record_deps(kind, rid)
         self.page(urls.page("events", eid), "event.html", entry.record.title, _summary(entry.body),
-                  jsonld.event(g, eid, self.base_url), deps=deps, entry=entry, prev=prev, next=nxt,
+                  jsonld.event_script(g, eid, self.base_url, self._articles), deps=deps, entry=entry, prev=prev, next=nxt,
                   cites=views.citations(g, "events", eid), entities=views.entity_links(g, entry.record),
                   statements=views.refs(g, "statements", statements), figures=figures,
                   discrepancies=views.refs(g, "discrepancies", discrepancies), related=related)
