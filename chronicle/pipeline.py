@@ -123,10 +123,11 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
         return
     # This process renders the pages of people, organisations and places (which need where their
     # names occur in the sources: worked out here, after forking, while the other process renders),
-    # and the feeds and exports; the other renders 2 in 3 of the remaining pages.
+    # and the feeds and exports; the other renders 7 in 11 of the remaining pages (which balanced the
+    # two at 10,000 events).
     named = ("people/", "organisations/", "places/")
     rest = [p for p in specs if not p.startswith(named)]
-    theirs_paths = [p for i, p in enumerate(rest) if i % 3 < 2]
+    theirs_paths = [p for i, p in enumerate(rest) if i % 11 < 7]
     _shared = (graph, base_url, writer)
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
