@@ -21,10 +21,7 @@ def marked(text: str, other: str) -> list[tuple[str, bool]]:
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     keys = [_key(text[a:b]) for a, b in words]
     other_keys = [_key(w) for w in _WORD.findall(other)]
-    same = set()
-    matcher = difflib.SequenceMatcher(a=keys, b=other_keys, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        same.update(range(block.a, block.a + block.size))
+    same = _shared(keys, other_keys)
     chunks: list[tuple[str, bool]] = []
     last, previous = 0, False
     for i, (a, b) in enumerate(words):
@@ -34,6 +31,23 @@ def marked(text: str, other: str) -> list[tuple[str, bool]]:
         last, previous = b, differs
     chunks.append((text[last:], False))
     return _coalesce([c for c in chunks if c[0]])
+
+
+def _shared(keys: list, other_keys: list) -> set:
+    """Return the positions in `keys` of the words matched in `other_keys`, as difflib matches them;
+    without the matcher when the words are the same, or none are shared."""
+    if keys == other_keys:  # two sources printing the same words: the usual case
+        return set(range(len(keys)))
+    if set(keys).isdisjoint(other_keys):
+        return set()
+    return _matched(keys, other_keys)
+
+
+def _matched(keys: list, other_keys: list) -> set:
+    same: set = set()
+    for block in difflib.SequenceMatcher(a=keys, b=other_keys, autojunk=False).get_matching_blocks():
+        same.update(range(block.a, block.a + block.size))
+    return same
 
 
 def _coalesce(chunks):

@@ -1,0 +1,38 @@
+"""Word-level differences between two renderings of one statement."""
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from chronicle import worddiff
+
+
+def marked_words(text, other):
+    return [chunk for chunk, differs in worddiff.marked(text, other) if differs]
+
+
+def test_a_changed_word_is_marked_and_the_text_is_kept_whole():
+    text = "Kirby said the troops were “expendable.”"
+    chunks = worddiff.marked(text, 'Kirby said the soldiers were "expendable".')
+    assert "".join(chunk for chunk, _ in chunks) == text
+    assert marked_words(text, 'Kirby said the soldiers were "expendable".') == ["troops"]
+
+
+def test_renderings_differing_only_in_case_and_punctuation_mark_nothing():
+    assert marked_words("The troops were expendable.", "the troops were, “expendable”") == []
+
+
+def test_renderings_sharing_no_word_are_marked_whole():
+    assert marked_words("Heavy losses", "Nothing alike here") == ["Heavy losses"]
+
+
+words = st.lists(st.sampled_from(["the", "troops", "were", "expendable", "losses", "Kursk", "30", "said"]),
+                 max_size=12)
+
+
+@given(words, words)
+def test_shortcuts_match_what_the_matcher_finds(a, b):
+    keys = [worddiff._key(w) for w in a]
+    other = [worddiff._key(w) for w in b]
+    assert worddiff._shared(keys, other) == worddiff._matched(keys, other)
+    text = " ".join(a)
+    assert "".join(chunk for chunk, _ in worddiff.marked(text, " ".join(b))) == text
