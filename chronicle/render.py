@@ -17,9 +17,30 @@ TIMELINE_PAGE_LIMIT = 300  # beyond this, the timeline is split into pages by ye
 ENTITY_KINDS = ("people", "organisations", "places", "tags")
 
 
+class _Environment(jinja2.Environment):
+    """Jinja2's environment, finding a loaded template in a plain dict: every page asks for its own
+    template and the one it extends, and Jinja2's cache (with its lock and weak references) took a
+    twentieth of a page's time. Templates are never reloaded here: the preview makes a new
+    environment when a template changes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._loaded: dict = {}
+
+    def get_template(self, name, parent=None, globals=None):
+        if globals is not None or not isinstance(name, str):
+            return super().get_template(name, parent, globals)
+        if parent is not None:
+            name = self.join_path(name, parent)
+        template = self._loaded.get(name)
+        if template is None:
+            template = self._loaded[name] = super().get_template(name)
+        return template
+
+
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     """Return the Jinja2 environment: autoescaping, and undefined names are errors."""
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 from .link import Graph
 
 BUNDLE = "pagefind"  # the index folder inside the site
@@ -99,6 +101,13 @@ class Facets:
     sort: str  # ISO date to sort by, or ''
     filters: tuple  # ((filter name, value), ...) in display order
     deps: frozenset  # dependency keys of the names shown as filter values
+
+    @property
+    def filter_spans(self) -> Markup:
+        """The filter values as Pagefind reads them, each ` <span data-pagefind-filter="name">value</span>`
+        (made here rather than by a template loop: every record page has them)."""
+        return Markup("".join(f' <span data-pagefind-filter="{escape(name)}">{escape(value)}</span>'
+                              for name, value in self.filters))
 
 
 def page_facets(graph: Graph, path: str) -> Facets | None:
