@@ -8,27 +8,12 @@ autoescaping does in templates, and each part returns Markup, so a template does
 """
 from __future__ import annotations
 
-import re
-
 from markupsafe import Markup
 
 from . import markdown, urls, views
+from .html import escape
 from .link import Graph
 
-
-def escape(value) -> str:
-    """Return `value` escaped as markupsafe.escape does (& < > ' " as entities; Markup as it is), as a
-    plain string: making a Markup object of every value cost more than the escaping itself."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    text = str(value)
-    if _SPECIAL.search(text) is None:
-        return text
-    return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-            .replace("'", "&#39;").replace('"', "&#34;"))
-
-
-_SPECIAL = re.compile(r"[&<>'\"]")
 
 ENTITY_LABELS = {"people": "People", "organisations": "Organisations", "places": "Places", "tags": "Tags"}
 
@@ -69,6 +54,11 @@ class Parts:
                 f'highlighted by the browser">text-fragment link</a></p>\n'
                 f'  </li>\n')
         return Markup('<ol class="citations">\n' + "".join(items) + "</ol>")
+
+    def marked(self, chunks) -> Markup:
+        """A rendering's text with the words that differ from the other rendering marked (views.renderings)."""
+        return Markup("".join(f'<mark class="diff">{escape(text)}</mark>' if differs else escape(text)
+                              for text, differs in chunks))
 
     def entity_links(self, entities: dict) -> Markup:
         """The people, organisations, places and tags of a record, as chips under their headings."""

@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from .html import escape
 from .link import Graph
 
 BUNDLE = "pagefind"  # the index folder inside the site

@@ -8,9 +8,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import urls
+from .html import escape
 from .highlight import paragraphs
 from .link import Graph, Quote
 from .dates import MONTHS
@@ -330,7 +331,7 @@ def by_year_and_month(graph: Graph, ids) -> list[dict]:
 
 def date_html(when) -> Markup:
     """Return a date in words, with <time> elements for the days, months and years it names."""
-    inner = "".join(f'<time datetime="{stamp}">{escape(text)}</time>' if stamp else str(escape(text))
+    inner = "".join(f'<time datetime="{stamp}">{escape(text)}</time>' if stamp else escape(text)
                     for text, stamp in when.parts)
     return Markup(f'<span class="date">{inner}</span>')
 
