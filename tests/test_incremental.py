@@ -147,6 +147,9 @@ def test_template_change_is_a_full_rebuild(project, tmp_path):
     about = edit(templates / "about.html", "<h2>How to read it</h2>", "<h2>How to read this</h2>")
     report = preview.update([about])
     assert report.full and "How to read this" in (preview.out / "about.html").read_text()
+    base = edit(templates / "base.html", "<body>", '<body class="edited">')  # extended by every page
+    report = preview.update([base])
+    assert report.full and '<body class="edited">' in (preview.out / "events" / "ukraine-incursion-into-kursk.html").read_text()
 
 
 def test_deferred_data_files_catch_up(project):
