@@ -237,10 +237,7 @@ class Site:
         def make():
             deps = frozenset(self._title_deps(by, rid))
             return (views.linked_line(self.graph, by, rid, page), deps), deps
-        folder = page.rpartition("/")[0]
-        if "/" not in folder and folder not in ("", by):
-            folder = "../"  # the line links to ../{by}/... from every such folder: made once for them all
-        return self.fragments.get(("listed", folder, by, rid), make)
+        return self.fragments.get(("listed", _line_folder(page, by), by, rid), make)
 
     # ------------------------------------------------------------------ timeline
 
@@ -371,10 +368,13 @@ class Site:
         members = {("members", kind, rid)}
         items = self.fragments.get(("entity items", kind, rid), lambda: (self._entity_items(kind, rid), members))
         lines, deps = [], set(members)
-        for by, i in items:
-            line, keys = self._listed(path, by, i)
+        folders = {by: _line_folder(path, by) for by in ("events", "statements", "figures")}
+        kept = self.fragments.kept
+        for by, i in items:  # a popular tag lists thousands: the lines kept are looked up directly
+            line, keys = kept(("listed", folders[by], by, i)) or self._listed(path, by, i)
             lines.append(line)
-            deps |= keys
+            if keys:
+                deps |= keys
         return (len(items), Markup("\n".join(lines)), frozenset(deps)), deps
 
     def _entity_items(self, kind: str, rid: str) -> list:
@@ -408,6 +408,13 @@ class Site:
 
 
 _UNTRACKED = frozenset()  # the dependency keys of a page or piece when they are not tracked
+
+
+def _line_folder(page: str, by: str) -> str:
+    """Return the folder part of the key of an entity page's line for a record of kind `by`: the line
+    links to ../{by}/... from every first-level folder but {by}/, so it is made once for them all."""
+    folder = page.rpartition("/")[0]
+    return "../" if "/" not in folder and folder not in ("", by) else folder
 
 
 def _summary(body: str) -> str:
