@@ -26,9 +26,6 @@ def _wrapped(text: str) -> Markup:
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
 
 
-_EVENT_START = '{"@context": "https://schema.org", "@type": "Event", '
-
-
 def _abs(base_url: str | None, path: str) -> dict:
     return {"url": base_url + path} if base_url else {}
 

@@ -80,7 +80,8 @@ class Site:
 
     def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None,
              deps=(), **context) -> None:
-        """Render one HTML page at site path `path`, recording what it depends on."""
+        """Render one HTML page at site path `path`, recording what it depends on. `jsonld_data` is
+        the page's JSON-LD as data, or as its ready <script> element (Markup)."""
         link = lambda target: urls.relative(path, target)  # noqa: E731
         facets = search.page_facets(self.graph, path)  # what the search index learns of a record page
         html = self.env.get_template(template).render(
