@@ -105,14 +105,9 @@ class Site:
             module = self.env.get_template("chrome.html").make_module(
                 {"page": path, "link": lambda target: urls.relative(path, target), "chronology": self.chronology})
             chrome = self._chromes[key] = {"head": module.head(), "header": module.header(),
-                                           "footer": module.footer(), "csp": self._csp()}
+                                           "footer": module.footer(),
+                                           "csp": Markup(self.env.get_template("csp.html").render())}
         return chrome
-
-    def _csp(self) -> Markup:
-        """Return the Content-Security-Policy <meta> of the pages (templates/csp.html), made once."""
-        if "csp" not in self._chromes:
-            self._chromes["csp"] = Markup(self.env.get_template("csp.html").render())
-        return self._chromes["csp"]
 
     # ------------------------------------------------------------------ what pages exist
 
