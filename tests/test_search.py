@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -97,8 +98,12 @@ def test_the_build_indexes_every_record_page_and_only_those(site, graph):
 
 
 def fragments(site: Path) -> dict[str, dict]:
+    return fragments_in(site / "pagefind")
+
+
+def fragments_in(bundle: Path) -> dict[str, dict]:
     out = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
         data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
         out[data["url"].removeprefix("/")] = data
     return out
@@ -141,6 +146,50 @@ def test_index_site_reports_a_missing_binary_clearly(tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(search.SearchIndexError, match="could not run Pagefind"):
         search.index_site(tmp_path)
+
+
+def sort_dates(site: Path) -> dict[str, str]:
+    """Each indexed page's data-pagefind-sort date ('' when it has none), read from the HTML."""
+    out = {}
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if "data-pagefind-body" in html and "pagefind" not in path.relative_to(site).parts[:1]:
+            found = re.search(r'data-pagefind-sort="date:([^"]*)"', html)
+            out[path.relative_to(site).as_posix()] = found.group(1) if found else ""
+    return out
+
+
+@pytest.fixture(scope="module")
+def split_site(site, tmp_path_factory):
+    """The same site, its index made in bundles of at most 60 pages."""
+    out = tmp_path_factory.mktemp("split") / "site"
+    shutil.copytree(site, out, ignore=shutil.ignore_patterns("pagefind"))
+    stats = search.index_site(out, bundle_pages=60)
+    assert stats.pages == len(sort_dates(out))
+    return out
+
+
+def test_a_site_of_few_pages_is_one_bundle(site, graph):
+    assert search.bundles(site, site / "pagefind") == [search.Bundle([], True)]
+    assert json.loads((site / "pagefind" / "bundles.json").read_text()) == {"bundles": [""], "dated": 1}
+
+
+def test_a_large_index_is_split_in_bundles_of_consecutive_dates(site, split_site):
+    dates = sort_dates(site)
+    groups = [group.pages for group in search.bundles(site, site / "pagefind", 60)]
+    assert len(groups) == 3 and all(len(g) <= 60 for g in groups)
+    assert sorted(p for g in groups for p in g) == sorted(dates)  # each indexed page once; no other page
+    keys = [(dates[p] == "", dates[p]) for g in groups for p in g]
+    assert keys == sorted(keys)  # in date order across bundles, the undated last
+    dated = sum(1 for g in groups if any(dates[p] for p in g))
+    assert dated == 2  # the third holds only pages without a date
+    assert json.loads((split_site / "pagefind" / "bundles.json").read_text()) == {"bundles": ["", "2/", "3/"],
+                                                                                   "dated": dated}
+    for number, group in enumerate(groups, 1):  # each bundle indexes its pages, at their own addresses
+        bundle = split_site / "pagefind" / ("" if number == 1 else str(number))
+        assert set(fragments_in(bundle)) == set(group)
+        assert not any((bundle / name).exists() for name in search.UNUSED)
+    assert sorted(p.name for p in split_site.parent.iterdir()) == ["site"]  # the linked copies are gone
 
 
 # ---------------------------------------------------------------------- search in the browser
@@ -269,6 +318,34 @@ def test_the_preview_server_reindexes_after_an_edit(chromium, tmp_path):
         search_until("q=Zanzibarish", "events/ukraine-incursion-into-kursk.html")
         tab.close()
     assert not any("search index not updated" in line for line in lines), lines
+
+
+def test_a_bundled_index_finds_what_the_whole_one_does(chromium, site, split_site):
+    """The search page joins the bundles' answers: the same results, in date order when asked, and the
+    filter counts of the whole index."""
+    def searches(folder: Path) -> dict:
+        answers = {}
+        with serve(folder) as base:
+            tab = chromium.new_page()
+            tab.base = base
+            for query in ("q=Plekhovo", "q=expendable&sort=date-asc", "q=Kirby&sort=date-desc", "kind=Event&sort=date-asc",
+                          "q=troops&person=Volodymyr+Zelensky"):
+                found = run_search(tab, query)
+                dated = tab.eval_on_selector_all("#search-results li .result-meta", "ps => ps.map(p => p.textContent)")
+                status = tab.locator("#search-status").inner_text()
+                counts = tab.eval_on_selector_all("#search-form select[data-filter] option",
+                                                  "os => os.map(o => o.textContent)")
+                answers[query] = (found, dated, status, counts)
+            tab.close()
+        return answers
+
+    whole, split = searches(site), searches(split_site)
+    for query, (found, dated, status, counts) in whole.items():
+        got = split[query]
+        assert len(found) > 1 and set(got[0]) == set(found), query
+        assert got[2:] == (status, counts), query
+        if "sort=" in query:  # the same dates in the same order (pages of one date may trade places)
+            assert got[1] == dated, query
 
 
 # ---------------------------------------------------------------------- timeline filters

@@ -1,6 +1,8 @@
 /* Search page: a small interface over Pagefind's JavaScript API (pagefind/pagefind.js, built with the site).
    The address keeps the search (?q=…&person=…&sort=…), so a search can be shared and bookmarked.
-   No dependency; works at any sub-path, because every URL is resolved relative to this script. */
+   No dependency; works at any sub-path, because every URL is resolved relative to this script.
+   A large site's index comes in bundles of consecutive dates (pagefind/bundles.json lists them, in date
+   order): each is searched by its own Pagefind instance and their answers are joined here. */
 (function () {
   "use strict";
   var PAGE = 20; // results loaded at a time
@@ -19,7 +21,37 @@
     return;
   }
 
-  var pagefind = null, results = [], shown = 0, generation = 0, timer = null, labels = {};
+  var indexes = [], dated = 1, results = [], shown = 0, generation = 0, timer = null, labels = {};
+
+  // The bundles' filter counts, added up: {filter: {value: count}}; with `every`, each value of the
+  // whole index is there, at 0 where none of these counts has it (as Pagefind gives them).
+  function added(countsList, every) {
+    var total = {};
+    [every || {}].concat(countsList).forEach(function (counts, i) {
+      Object.keys(counts || {}).forEach(function (name) {
+        var into = total[name] = total[name] || {};
+        Object.keys(counts[name]).forEach(function (value) {
+          into[value] = (into[value] || 0) + (every && i === 0 ? 0 : counts[name][value]);
+        });
+      });
+    });
+    return total;
+  }
+
+  // One search over every bundle. Ordered by date, the bundles' results follow each other (bundles hold
+  // consecutive dates, and those after the first `dated` hold no date); best match first, they are
+  // merged by score (a stable sort keeps ties in order).
+  function searchAll(q, options) {
+    var asked = options.sort ? indexes.slice(0, dated) : indexes;
+    return Promise.all(asked.map(function (index) { return index.search(q, options); })).then(function (found) {
+      if (found.some(function (f) { return !f; })) return null;
+      if (found.length === 1) return found[0];
+      var parts = options.sort && options.sort.date === "desc" ? found.slice().reverse() : found;
+      var joined = [].concat.apply([], parts.map(function (f) { return f.results; }));
+      if (!options.sort) joined.sort(function (a, b) { return b.score - a.score; });
+      return { results: joined, filters: added(found.map(function (f) { return f.filters; }), labels) };
+    });
+  }
 
   function state() {
     var filters = {};
@@ -80,15 +112,15 @@
     list.setAttribute("aria-busy", "true");
     var options = { filters: st.filters };
     if (st.sort) options.sort = { date: st.sort === "date-desc" ? "desc" : "asc" };
-    var all = st.sort ? pagefind.search(st.q || null, { filters: st.filters }) : null; // to count the undated
-    Promise.all([pagefind.search(st.q || null, options), all]).then(function (both) {
+    var all = st.sort ? searchAll(st.q || null, { filters: st.filters }) : null; // to count the undated
+    Promise.all([searchAll(st.q || null, options), all]).then(function (both) {
       var found = both[0];
       if (mine !== generation || !found) return;
       results = found.results;
       var undated = both[1] ? both[1].results.length - results.length : 0;
       shown = 0;
       list.textContent = "";
-      fillFilters(found.filters || labels);
+      fillFilters((both[1] || found).filters || labels); // counted over all results, dated or not
       var n = results.length;
       var what = st.q ? " for “" + st.q + "”" : "";
       var narrowed = Object.keys(st.filters).map(function (k) { return k + ": " + st.filters[k]; }).join(", ");
@@ -167,10 +199,22 @@
 
   readUrl();
   form.hidden = false;
-  import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (module) {
-    pagefind = module;
-    return pagefind.options({ excerptLength: 24 }).then(function () { return pagefind.filters(); });
-  }).then(function (counts) {
+  var bundle = function (name) { return import(new URL("pagefind/" + name + "pagefind.js", siteRoot).href); };
+  var names = fetch(new URL("pagefind/bundles.json", siteRoot).href).then(function (response) {
+    return response.ok ? response.json() : { bundles: [""], dated: 1 }; // without the list, the one bundle
+  }).then(function (list) {
+    dated = list.dated;
+    return list.bundles;
+  });
+  Promise.all([bundle(""), names]).then(function (both) { // the first bundle loads while the list comes
+    return Promise.all([both[0]].concat(both[1].slice(1).map(bundle)));
+  }).then(function (modules) {
+    indexes = modules;
+    return Promise.all(modules.map(function (index) {
+      return index.options({ excerptLength: 24 }).then(function () { return index.filters(); });
+    }));
+  }).then(function (countsList) {
+    var counts = added(countsList);
     labels = counts;
     fillFilters(counts);
     form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); search(); });
