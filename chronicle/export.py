@@ -41,14 +41,16 @@
   known end (display "on or before ..."), one with an open end at its known start ("on or
   after ..."). An event whose date is wholly unknown cannot be placed and is left out.
 
-All JSON: `ensure_ascii=False`, `indent=2`, fixed key order, trailing newline. No build time.
+All JSON: UTF-8 (not ASCII-escaped), the outer levels indented by two spaces and one record per line
+below them (written compactly, by orjson), fixed key order, trailing newline. No build time.
 """
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass
+
+import orjson
 
 from . import dates, schema, urls
 from .link import CITATION_FIELDS, Graph
@@ -72,26 +74,41 @@ def files(graph: Graph) -> dict[str, str]:
 
 def dump(data, levels: int) -> str:
     """Return `data` as deterministic JSON text with a trailing newline: the outer `levels` of lists
-    and objects indented, one record per line below them.
+    and objects indented by two spaces, one record per line below them, written compactly.
 
-    Readable, easy to diff, and written by the json module's C encoder: with `indent`, json falls
-    back to its pure-Python encoder, which took seconds for 10,000 events.
+    Readable, easy to diff, and fast: orjson writes each record (the json module, with `indent`, falls
+    back to its pure-Python encoder, which took seconds for 10,000 events; without it, its C encoder
+    took four times as long as orjson does here).
     """
-    return _indented(data, 0, levels) + "\n"
+    pieces: list = []
+    _lay_out(data, 0, levels, pieces)
+    pieces.append(b"\n")
+    return b"".join(pieces).decode("utf-8")  # joined once: a 37 MB file copied at each level took longer
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # made once: json.dumps makes one per call
+def _compact(value) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)  # keys that are not text are written as text
 
 
-def _indented(value, depth: int, levels: int) -> str:
+def _lay_out(value, depth: int, levels: int, pieces: list) -> None:
     if depth >= levels or not isinstance(value, (dict, list)) or not value:
-        return _ENCODE(value)
-    inner, outer = "  " * (depth + 1), "  " * depth
+        pieces.append(_compact(value))
+        return
+    inner, outer = b"\n" + b"  " * (depth + 1), b"\n" + b"  " * depth
     if isinstance(value, dict):
-        items = [f"{inner}{_ENCODE(str(k))}: {_indented(v, depth + 1, levels)}"
-                 for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + outer + "}"
-    return "[\n" + ",\n".join(inner + _indented(v, depth + 1, levels) for v in value) + "\n" + outer + "]"
+        pieces.append(b"{")
+        for i, (key, item) in enumerate(value.items()):
+            pieces += (b"," if i else b"", inner, _compact(str(key)), b": ")
+            _lay_out(item, depth + 1, levels, pieces)
+        pieces += (outer, b"}")
+    elif depth + 1 >= levels:  # one record per line
+        pieces += (b"[", inner, (b"," + inner).join(map(_compact, value)), outer, b"]")
+    else:
+        pieces.append(b"[")
+        for i, item in enumerate(value):
+            pieces += (b"," if i else b"", inner)
+            _lay_out(item, depth + 1, levels, pieces)
+        pieces += (outer, b"]")
 
 
 # ------------------------------------------------------------------ dates at their precision

@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chronicle import export, feeds, urls
 from chronicle.cite import normalise
@@ -353,3 +355,34 @@ def test_base_url_normalised_and_checked(graph):
 def test_output_paths_are_safe_for_the_writer(graph):
     from chronicle.write import check_paths
     check_paths({**export.files(graph), **feeds.files(graph, None, ["index.html"])})
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values, st.integers(0, 4))
+def test_exports_read_back_as_what_was_written(value, levels):
+    text = export.dump(value, levels)
+    assert text.endswith("\n") and json.loads(text) == value
+
+
+def test_exports_indent_the_outer_levels_and_put_one_record_per_line():
+    data = {"format_version": 1, "records": {"events": [{"id": "a", "tags": ["x", "ü"]}, {"id": "b", "n": 2.5}],
+                                             "tags": []}}
+    assert export.dump(data, levels=3) == (
+        '{\n'
+        '  "format_version": 1,\n'
+        '  "records": {\n'
+        '    "events": [\n'
+        '      {"id":"a","tags":["x","ü"]},\n'
+        '      {"id":"b","n":2.5}\n'
+        '    ],\n'
+        '    "tags": []\n'
+        '  }\n'
+        '}\n')
+    assert export.dump([{"id": 1}, {2: "two"}], levels=1) == '[\n  {"id":1},\n  {"2":"two"}\n]\n'
