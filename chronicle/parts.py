@@ -19,14 +19,19 @@ ENTITY_LABELS = {"people": "People", "organisations": "Organisations", "places":
 
 
 class Parts:
-    """The parts of one page: links are relative to it."""
+    """The parts of the pages of one folder: links are relative to it."""
 
     def __init__(self, graph: Graph, link):
         self.graph = graph
         self.link = link  # site path -> link relative to the page
+        self._hrefs: dict = {}
 
     def href(self, path: str) -> str:
-        return escape(self.link(path))
+        """The link to a site path, escaped for an attribute (each worked out once)."""
+        found = self._hrefs.get(path)
+        if found is None:
+            found = self._hrefs[path] = escape(self.link(path))
+        return found
 
     def date(self, when) -> Markup:
         """A date in words, with <time> elements for the days, months and years it names."""

@@ -77,15 +77,16 @@ class Site:
         self.deps: dict = {}  # page path -> frozenset of dependency keys (when tracking)
         self._chromes: dict = {}
         self._articles: dict = {}  # source id -> its JSON-LD, for the events citing it
+        self._links: dict = {}  # folder -> the Parts of its pages' links (see _parts)
 
     def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None,
              deps=(), **context) -> None:
         """Render one HTML page at site path `path`, recording what it depends on. `jsonld_data` is
         the page's JSON-LD as data, or as its ready <script> element (Markup)."""
-        link = lambda target: urls.relative(path, target)  # noqa: E731
+        parts = self._parts(path)
         facets = search.page_facets(self.graph, path)  # what the search index learns of a record page
         html = self.env.get_template(template).render(
-            page=path, link=link, parts=Parts(self.graph, link), title=title, chronology=self.chronology,
+            page=path, link=parts.link, parts=parts, title=title, chronology=self.chronology,
             facets=facets, chrome=self._chrome(path),
             description=description or self.chronology.description,
             canonical=(self.base_url + path) if self.base_url else "",
@@ -94,6 +95,23 @@ class Site:
         self.files[path] = html
         if self.track:
             self.deps[path] = frozenset(deps) | {("chronology",)} | (facets.deps if facets else frozenset())
+
+    def _parts(self, path: str) -> Parts:
+        """Return the Parts of a page, with links relative to it. A link depends only on the page's
+        folder (urls.relative), so the pages of a folder share one Parts and its table of links, each
+        worked out once: a page links to about 15 others, many of them shared."""
+        folder = path.rpartition("/")[0]
+        parts = self._links.get(folder)
+        if parts is None:
+            links: dict = {}
+
+            def link(target: str) -> str:
+                found = links.get(target)
+                if found is None:
+                    found = links[target] = urls.relative(path, target)
+                return found
+            parts = self._links[folder] = Parts(self.graph, link)
+        return parts
 
     def _chrome(self, path: str) -> dict:
         """Return the head links, header and footer of a page (templates/chrome.html) and its
@@ -221,7 +239,7 @@ class Site:
         """Return what timeline pages call to show one event (parts.event_item), kept until the
         event, its sources or the people, places and tags it names change."""
         folder = page.rpartition("/")[0]
-        parts = Parts(self.graph, lambda target: urls.relative(page, target))
+        parts = self._parts(page)
 
         def item(eid, heading):
             return self.fragments.get(("event item", folder, heading, eid),
@@ -351,7 +369,7 @@ class Site:
         path = urls.page(kind, rid)
         count, listed, deps = self.fragments.get(("entity list", kind, rid), lambda: self._entity_list(kind, rid))
         occurrences = self.fragments.get(("occurrences", kind, rid), lambda: (
-            Parts(g, lambda target: urls.relative(path, target)).occurrences(
+            self._parts(path).occurrences(
                 views.name_occurrences(g, kind, rid) if kind != "tags" else []),
             {(kind, rid), ("all", "sources")}))
         self.page(path, "entity.html", entry.record.name, entry.record.description,
