@@ -37,6 +37,21 @@ class _Environment(jinja2.Environment):
             template = self._loaded[name] = super().get_template(name)
         return template
 
+    def getattr(self, obj, attribute):
+        """`x.name` in a template: for a dict (page data such as a record link, {"title", "href"}),
+        its item, found first; Jinja2 tries the attribute first, and the exception of that miss, some
+        190,000 times at 10,000 events, cost more than the lookup. A dict's own methods (`x.items`)
+        are still its methods."""
+        if type(obj) is dict and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+_DICT_NAMES = frozenset(dir(dict))
+
 
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     """Return the Jinja2 environment: autoescaping, and undefined names are errors."""

@@ -232,3 +232,15 @@ def test_parts_escape_values_as_markupsafe_does(text):
     assert parts.escape(text) == str(escape(text))
     assert parts.escape(Markup("<b>" + text)) == str(escape(Markup("<b>" + text)))
     assert parts.escape(42) == "42"
+
+
+def test_templates_read_dict_items_and_methods_and_escape_them():
+    from jinja2 import UndefinedError
+
+    from chronicle.render import environment
+
+    env = environment()
+    page = env.from_string("{{ d.title }}|{{ d['title'] }}|{{ d.items() | list | length }}|{{ d.keys | string | length > 0 }}")
+    assert page.render(d={"title": "<b>x</b>", "items": 5}) == "&lt;b&gt;x&lt;/b&gt;|&lt;b&gt;x&lt;/b&gt;|2|True"
+    with pytest.raises(UndefinedError):
+        env.from_string("{{ d.missing }}").render(d={"title": "x"})
