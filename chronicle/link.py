@@ -105,21 +105,30 @@ def link(content: Content, timings: dict | None = None) -> Graph:
     graph = Graph(content)
     _check_shared_ids(graph)
     lookup = _Lookups(content.entries)
-    for kind, fields in REFERENCES.items():
-        for entry in content.entries[kind].values():
-            for name, targets in fields.items():
-                _check_references(graph, entry, name, targets, lookup)
+    aside = 0.0  # seconds of work that is not verification, done while a second process verifies
+
+    def meanwhile() -> None:
+        """What does not need the quotes located: references, the timeline, who refers to whom."""
+        nonlocal aside
+        began = time.perf_counter()
+        for kind, fields in REFERENCES.items():
+            for entry in content.entries[kind].values():
+                for name, targets in fields.items():
+                    _check_references(graph, entry, name, targets, lookup)
+        graph.timeline = sorted(content.entries["events"],
+                                key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
+        _index_references(graph)
+        aside = time.perf_counter() - began
+
     started = time.perf_counter()
     graph.texts = {sid: prepared(text) for sid, text in content.texts.items()}
     cited = _citations(content)
-    _search_quotes(graph, cited)
+    _search_quotes(graph, cited, meanwhile)
     for entry, name, i, citation in cited:
         _locate(graph, entry, name, i, citation, lookup)
     if timings is not None:
-        timings["verify"] = timings.get("verify", 0.0) + time.perf_counter() - started
-    graph.timeline = sorted(content.entries["events"],
-                            key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
-    _index(graph)
+        timings["verify"] = timings.get("verify", 0.0) + time.perf_counter() - started - aside
+    _index_quotes(graph)
     return graph
 
 
@@ -139,22 +148,25 @@ def _citations(content: Content) -> list:
     return cited
 
 
-def _search_quotes(graph: Graph, cited: list) -> None:
+def _search_quotes(graph: Graph, cited: list, meanwhile) -> None:
     """Look for every cited quote in its source text ahead of `_locate`, which then finds each one
-    remembered: with many quotes, a second process (forked, so it has the texts) searches half the
-    sources, while this one searches the others. The results are those of searching here."""
+    remembered, and run `meanwhile()`: with many quotes, a second process (forked, so it has the
+    texts) searches two sources in three while this one runs `meanwhile()` and searches the others.
+    The results are those of searching here."""
     global _shared_texts
     wanted: dict = {}  # source id -> [(quote, occurrence)]
     for _, _, _, citation in cited:
         wanted.setdefault(citation.source, []).append((citation.quote, citation.occurrence))
     sids = sorted(sid for sid in wanted if sid in graph.texts)
     if not second_process_pays(sum(len(wanted[sid]) for sid in sids), VERIFY_PARALLEL_FROM):
+        meanwhile()
         return  # _locate searches for each quote as it comes
     _shared_texts = graph.texts
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            theirs = pool.submit(_search_in, [(sid, wanted[sid]) for sid in sids[1::2]])
-            for sid in sids[0::2]:
+            theirs = pool.submit(_search_in, [(sid, wanted[sid]) for i, sid in enumerate(sids) if i % 3])
+            meanwhile()
+            for sid in sids[0::3]:
                 text = graph.texts[sid]
                 for quote, occurrence in wanted[sid]:
                     text.locate(quote, occurrence)
@@ -175,8 +187,8 @@ def _search_in(items: list) -> dict:
     return found
 
 
-def _index(graph: Graph) -> None:
-    """Record, for every record, which records refer to it; and each record's located quotes."""
+def _index_references(graph: Graph) -> None:
+    """Record, for every record, which records refer to it (in date order, by the timeline)."""
     rank = _ranks(graph)
     found: dict = {}
     for kind, fields in REFERENCES.items():
@@ -190,6 +202,10 @@ def _index(graph: Graph) -> None:
     refs = {key: {kind: sorted(ids, key=rank[kind].__getitem__) for kind, ids in by_kind.items()}
             for key, by_kind in found.items()}
     graph.refs = refs
+
+
+def _index_quotes(graph: Graph) -> None:
+    """Record each record's located quotes, and each source's."""
     graph.quotes_by_owner = {}
     graph.quotes_by_source = {}
     for quote in graph.located:

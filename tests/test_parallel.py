@@ -75,4 +75,4 @@ def test_two_processes_verify_what_one_verifies(tmp_path, monkeypatch):
     assert threading.active_count() == 1  # so link forks the second process
     parallel = verified()
     assert parallel[:2] == (problems, quotes)
-    assert len(parallel[2]) == 2  # of the five sources: searched by the second process only
+    assert len(parallel[2]) == 3  # of the five sources: searched by the second process only (two in three)
