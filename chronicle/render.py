@@ -396,15 +396,11 @@ class Site:
         path = urls.page(kind, rid)
         members = {("members", kind, rid)}
         items = self.fragments.get(("entity items", kind, rid), lambda: (self._entity_items(kind, rid), members))
-        lines, deps = [], set(members)
         folders = {by: _line_folder(path, by) for by in ("events", "statements", "figures")}
         kept = self.fragments.kept
-        for by, i in items:  # a popular tag lists thousands: the lines kept are looked up directly
-            line, keys = kept(("listed", folders[by], by, i)) or self._listed(path, by, i)
-            lines.append(line)
-            if keys:
-                deps |= keys
-        return (len(items), Markup("\n".join(lines)), frozenset(deps)), deps
+        found = [kept(("listed", folders[by], by, i)) or self._listed(path, by, i) for by, i in items]
+        deps = set(members).union(*[keys for _, keys in found])  # a popular tag lists thousands
+        return (len(items), Markup("\n".join([line for line, _ in found])), frozenset(deps)), deps
 
     def _entity_items(self, kind: str, rid: str) -> list:
         """Return (kind, id) of the events, statements and figures linking to an entity, in date order."""
