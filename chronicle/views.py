@@ -43,13 +43,24 @@ class Cite:
 
 def title_of(graph: Graph, kind: str, rid: str) -> str:
     """Return the display title of any record."""
-    record = graph.entries[kind][rid].record
     if kind == "statements":
         return statement_title(graph, rid)
     if kind == "figures":
         return figure_sentence(graph, rid)
-    fields = type(record).model_fields  # not getattr(record, "title", None): a miss costs pydantic an exception
-    return (record.title if "title" in fields else None) or (record.name if "name" in fields else rid)
+    record = graph.entries[kind][rid].record
+    titled, named = _TITLE_FIELDS.get(type(record)) or _title_fields(type(record))
+    return (record.title if titled else None) or (record.name if named else rid)
+
+
+_TITLE_FIELDS: dict = {}  # record class -> (has a title, has a name)
+
+
+def _title_fields(cls) -> tuple:
+    # Not getattr(record, "title", None): a miss costs pydantic an exception; nor the class's
+    # model_fields on every call, a property that pydantic makes each time.
+    fields = cls.model_fields
+    found = _TITLE_FIELDS[cls] = ("title" in fields, "name" in fields)
+    return found
 
 
 def who(graph: Graph, rid: str | None, attribution: str | None) -> tuple[str, str]:
