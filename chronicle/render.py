@@ -136,7 +136,7 @@ class Site:
         chrome = self._chromes.get(key)
         if chrome is None:
             module = self.env.get_template("chrome.html").make_module(
-                {"page": path, "link": lambda target: urls.relative(path, target), "chronology": self.chronology})
+                {"page": path, "link": self._parts(path).link, "chronology": self.chronology})
             chrome = self._chromes[key] = {"head": module.head(), "header": module.header(),
                                            "footer": module.footer(),
                                            "csp": Markup(self.env.get_template("csp.html").render())}
@@ -273,12 +273,12 @@ class Site:
     def home(self, periods: list) -> None:
         g = self.graph
         if len(periods) == 1:
-            overview = Markup(svg.timeline(g, g.timeline, lambda p: urls.relative("index.html", p)))
+            overview = Markup(svg.timeline(g, g.timeline, self._parts("index.html").link))
             self.page("index.html", "timeline.html", self.chronology.title, events=g.timeline,
                       event_item=self._event_item("index.html"), overview=overview, periods=[], period=None, filters=search.timeline_filters(g, g.timeline),
                       deps={("all", "events")} | self._event_list_deps(g.timeline))
         else:  # a long timeline: the overview counts events per page, so an edit leaves it as it is
-            density = Markup(svg.density(periods, lambda p: urls.relative("index.html", p)))
+            density = Markup(svg.density(periods, self._parts("index.html").link))
             self.page("index.html", "timeline.html", self.chronology.title, events=[],
                       overview=density, periods=periods, period=None, filters=None, deps={("periods",)})
 
@@ -286,7 +286,7 @@ class Site:
         g = self.graph
         period = periods[i]
         path = period["href"]
-        chart = svg.timeline(g, period["events"], lambda p: urls.relative(path, p))
+        chart = svg.timeline(g, period["events"], self._parts(path).link)
         self.page(path, "timeline.html", f"{period['label']}: {self.chronology.title}",
                   events=period["events"], event_item=self._event_item(path), overview=Markup(chart),
                   periods=periods, period=period,
@@ -348,7 +348,7 @@ class Site:
     def figures_index(self) -> None:
         g = self.graph
         ids = sorted(g.entries["figures"])
-        chart = svg.figures_chart(g, ids, lambda p: urls.relative(urls.index("figures"), p))
+        chart = svg.figures_chart(g, ids, self._parts(urls.index("figures")).link)
         deps = {("all", "figures"), ("all", "people"), ("all", "organisations"), ("all", "sources")}
         self.page(urls.index("figures"), "figures.html", "Figures",
                   "Every numeric claim, attributed: who claims how many, as of when, reported by whom.",

@@ -7,6 +7,7 @@ from collections import Counter
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -48,19 +49,16 @@ def title_of(graph: Graph, kind: str, rid: str) -> str:
     if kind == "figures":
         return figure_sentence(graph, rid)
     record = graph.entries[kind][rid].record
-    titled, named = _TITLE_FIELDS.get(type(record)) or _title_fields(type(record))
+    titled, named = _title_fields(type(record))
     return (record.title if titled else None) or (record.name if named else rid)
 
 
-_TITLE_FIELDS: dict = {}  # record class -> (has a title, has a name)
-
-
+@lru_cache(maxsize=None)
 def _title_fields(cls) -> tuple:
-    # Not getattr(record, "title", None): a miss costs pydantic an exception; nor the class's
-    # model_fields on every call, a property that pydantic makes each time.
-    fields = cls.model_fields
-    found = _TITLE_FIELDS[cls] = ("title" in fields, "name" in fields)
-    return found
+    """Return whether a record class has a title and a name: not getattr(record, "title", None), as
+    a miss costs pydantic an exception; nor the class's model_fields on every call, a property that
+    pydantic makes each time."""
+    return "title" in cls.model_fields, "name" in cls.model_fields
 
 
 def who(graph: Graph, rid: str | None, attribution: str | None) -> tuple[str, str]:

@@ -23,15 +23,14 @@
 
   var indexes = [], dated = 1, results = [], shown = 0, generation = 0, timer = null, labels = {};
 
-  // The bundles' filter counts, added up: {filter: {value: count}}; with `every`, each value of the
-  // whole index is there, at 0 where none of these counts has it (as Pagefind gives them).
-  function added(countsList, every) {
+  // The bundles' filter counts, added up: {filter: {value: count}}.
+  function added(countsList) {
     var total = {};
-    [every || {}].concat(countsList).forEach(function (counts, i) {
+    countsList.forEach(function (counts) {
       Object.keys(counts || {}).forEach(function (name) {
         var into = total[name] = total[name] || {};
         Object.keys(counts[name]).forEach(function (value) {
-          into[value] = (into[value] || 0) + (every && i === 0 ? 0 : counts[name][value]);
+          into[value] = (into[value] || 0) + counts[name][value];
         });
       });
     });
@@ -49,7 +48,7 @@
       var parts = options.sort && options.sort.date === "desc" ? found.slice().reverse() : found;
       var joined = [].concat.apply([], parts.map(function (f) { return f.results; }));
       if (!options.sort) joined.sort(function (a, b) { return b.score - a.score; });
-      return { results: joined, filters: added(found.map(function (f) { return f.filters; }), labels) };
+      return { results: joined, filters: added(found.map(function (f) { return f.filters; })) };
     });
   }
 
