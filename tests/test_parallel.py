@@ -76,3 +76,17 @@ def test_two_processes_verify_what_one_verifies(tmp_path, monkeypatch):
     parallel = verified()
     assert parallel[:2] == (problems, quotes)
     assert len(parallel[2]) == 3  # of the five sources: searched by the second process only (two in three)
+
+
+def test_a_build_leaves_nothing_for_the_cyclic_collector(tmp_path):
+    """A build freezes what it made before the collector resumes (pipeline._no_cyclic_gc), which is only
+    sound while a build makes no reference cycles: what the caller drops must be freed at once."""
+    import gc
+    import weakref
+
+    result = pipeline.build(ROOT / "content", tmp_path / "site", index=False)
+    assert gc.isenabled()
+    graph = weakref.ref(result.graph)
+    content = weakref.ref(result.graph.content)
+    del result
+    assert graph() is None and content() is None
