@@ -141,14 +141,16 @@ class SiteWriter:
     def __init__(self, folder: Path):
         self.folder = folder
         self.paths: list = []
+        self._root = os.fspath(folder) + os.sep
         self._made: set = set()
 
     def write(self, rel: str, data) -> None:
         check_path(rel)
-        target = self.folder / rel
-        if target.parent not in self._made:  # thousands of pages share a few folders
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+        target = self._root + rel  # a plain string: pathlib's joins cost more than the write (19,000 pages)
+        folder = rel.rpartition("/")[0]
+        if folder not in self._made:  # thousands of pages share a few folders
+            os.makedirs(self._root + folder, exist_ok=True)
+            self._made.add(folder)
         fd = os.open(target, _NEW_FILE, 0o666)  # lighter than open(): no buffered file object for one write
         try:
             view = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
