@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import FunctionType, MethodType
 
 import jinja2
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import dates, export, feeds, jsonld, markdown, search, svg, urls, views
@@ -17,11 +19,33 @@ TIMELINE_PAGE_LIMIT = 300  # beyond this, the timeline is split into pages by ye
 ENTITY_KINDS = ("people", "organisations", "places", "tags")
 
 
+class _Context(Context):
+    """Jinja2's template context, calling a plain function or method (the templates call parts and
+    links a dozen times a page) without Jinja2's four attribute lookups for `pass_context` and the
+    like, which cost more than most of the calls; anything else, or a function marked with one of
+    them, goes through Jinja2's own `call`."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja2's signature
+        kind = type(__obj)
+        if (kind is FunctionType and "jinja_pass_arg" not in __obj.__dict__) or \
+                (kind is MethodType and "jinja_pass_arg" not in __obj.__func__.__dict__):
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined("value was undefined because a callable raised a"
+                                                    " StopIteration exception")
+        return super().call(__obj, *args, **kwargs)
+
+
 class _Environment(jinja2.Environment):
     """Jinja2's environment, finding a loaded template in a plain dict: every page asks for its own
     template and the one it extends, and Jinja2's cache (with its lock and weak references) took a
     twentieth of a page's time. Templates are never reloaded here: the preview makes a new
     environment when a template changes."""
+
+    context_class = _Context
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,13 +65,20 @@ class _Environment(jinja2.Environment):
         """`x.name` in a template: for a dict (page data such as a record link, {"title", "href"}),
         its item, found first; Jinja2 tries the attribute first, and the exception of that miss, some
         190,000 times at 10,000 events, cost more than the lookup. A dict's own methods (`x.items`)
-        are still its methods."""
+        are still its methods. Otherwise as Jinja2's own (written out: a page has dozens)."""
         if type(obj) is dict and attribute not in _DICT_NAMES:
             try:
                 return obj[attribute]
             except KeyError:
                 pass
-        return super().getattr(obj, attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
 
 
 _DICT_NAMES = frozenset(dir(dict))
