@@ -31,13 +31,19 @@ def paragraphs(text: str, quotes: list, chrome_ranges: list) -> list[Paragraph]:
     quotes = sorted(quotes, key=lambda q: (q.span.start, -q.span.end, q.kind, q.owner, q.index))
     result = []
     offset = 0
+    begun, active = 0, []  # quotes[:begun] start before the line's end; `active` those of them not yet ended
     for number, line in enumerate(text.split("\n"), start=1):
         start, end = offset, offset + len(line)
         offset = end + 1
         if not line.strip():
             continue
         para = Paragraph(number, chrome.get(number, ""), number in starts)
-        inside = [q for q in quotes if q.span.start < end and q.span.end > start]
+        first = begun
+        while begun < len(quotes) and quotes[begun].span.start < end:
+            begun += 1
+        # The quotes overlapping this line, in order (a new list: the paragraph keeps it); one that
+        # ends before this line ends before every later one.
+        inside = active = [q for q in (*active, *quotes[first:begun]) if q.span.end > start]
         para.quotes = inside
         cuts = sorted({start, end} | {p for q in inside for p in (q.span.start, q.span.end) if start < p < end})
         for a, b in zip(cuts, cuts[1:]):
