@@ -29,10 +29,31 @@ words = st.lists(st.sampled_from(["the", "troops", "were", "expendable", "losses
                  max_size=12)
 
 
+def _lcs_length(a, b):
+    row = [0] * (len(b) + 1)
+    for x in a:
+        diagonal, row = 0, row[:]
+        for j, y in enumerate(b, start=1):
+            diagonal, row[j] = row[j], diagonal + 1 if x == y else max(row[j], row[j - 1])
+    return row[-1]
+
+
+def test_the_matched_words_are_a_longest_common_subsequence():
+    # difflib's matcher paired the first "troops" with the last, leaving "said troops" marked.
+    assert worddiff._matched(["troops", "said", "troops"], ["said", "here", "troops"]) == {1, 2}
+    assert marked_words("troops said troops", "said here troops") == ["troops"]
+
+
 @given(words, words)
 def test_shortcuts_match_what_the_matcher_finds(a, b):
     keys = [worddiff._key(w) for w in a]
     other = [worddiff._key(w) for w in b]
-    assert worddiff._shared(keys, other) == worddiff._matched(keys, other)
+    same = worddiff._matched(keys, other)
+    assert worddiff._shared(keys, other) == same
+    # The matched words occur in the other rendering in the same order, and no longer such run exists.
+    kept = [keys[i] for i in sorted(same)]
+    rest = iter(other)
+    assert all(any(k == o for o in rest) for k in kept)
+    assert len(same) == _lcs_length(keys, other)
     text = " ".join(a)
     assert "".join(chunk for chunk, _ in worddiff.marked(text, " ".join(b))) == text
