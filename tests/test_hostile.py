@@ -286,3 +286,17 @@ def test_templates_escape_output_exactly_as_jinja2_does(value):
     ours = environment().from_string(source)
     theirs = jinja2.Environment(autoescape=True).from_string(source)
     assert ours.render(v=value) == theirs.render(v=value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.none(), st.text().map(Markup)))
+def test_plain_escaping_gives_markupsafes_text(value):
+    """chronicle.html.escape, used for every value the parts and templates write, is markupsafe's escape
+    as a plain string."""
+    import markupsafe
+
+    from chronicle import html as chtml
+
+    escaped = chtml.escape(value)
+    assert escaped == str(markupsafe.escape(value))
+    assert type(escaped) is str or isinstance(value, Markup)
