@@ -258,7 +258,7 @@ def all_name_occurrences(graph: Graph) -> dict:
             continue
         body, size = text.text, len(text.text)
         hits: dict = {}  # entity -> {(offset, name)}
-        for word in by_first.keys() & set(_WORD.findall(body)):
+        for word in by_first.keys() & words_of(body):
             lengths = by_first[word]
             for at in _whole_word(body, word):
                 for length, named in lengths.items():
@@ -309,6 +309,15 @@ def _found_in(graph: Graph, sid: str, text, chrome: set, hits: set) -> list[dict
 
 
 _WORD = re.compile(r"\w+")
+_ASCII_NON_WORD = {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+
+
+def words_of(text: str) -> set:
+    """Return the words (runs of \\w) of a text. An ASCII text is split where it has no word character,
+    twice as fast as the pattern, which any other text takes."""
+    if text.isascii():
+        return set(text.translate(_ASCII_NON_WORD).split())
+    return set(_WORD.findall(text))
 
 
 def _whole_word(text: str, words: str) -> list[int]:

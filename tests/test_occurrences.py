@@ -1,7 +1,11 @@
 """Where entity names occur in the sources: the one-pass search of a full build equals the per-name one."""
 from __future__ import annotations
 
+import re
 import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 
@@ -36,3 +40,9 @@ def test_one_pass_equals_one_name_at_a_time_on_a_synthetic_chronology(tmp_path):
     expected = per_entity(graph)
     assert len(expected) > 10
     assert views.all_name_occurrences(graph) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_the_words_of_a_text_are_the_runs_the_pattern_finds(text):
+    assert views.words_of(text) == set(re.findall(r"\w+", text))
