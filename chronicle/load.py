@@ -59,12 +59,13 @@ class Content:
     """(earlier Content, {(kind, id)}) when this one is that one with only those records changed."""
 
 
-def display_path(path: Path) -> str:
-    """Return `path` as the user should read it: relative to the working folder if inside it."""
+def display_path(path: Path, cwd: str | None = None) -> str:
+    """Return `path` as the user should read it: relative to the working folder (`cwd`, asked for
+    when not given) if inside it."""
     text = os.fspath(path)
     if not os.path.isabs(text):
         return os.path.normpath(text)
-    cwd = os.getcwd()
+    cwd = cwd or os.getcwd()
     if text.startswith(cwd + os.sep):
         return text[len(cwd) + 1:]
     return text
@@ -254,7 +255,8 @@ def parse_files(paths: list, root: Path) -> dict:
     Not used where threads run (the preview server), as forking a threaded process is unsafe.
     """
     if not second_process_pays(len(paths), PARALLEL_FROM):
-        return {path: parse_file(path, root) for path in paths}
+        cwd = os.getcwd()  # once, not per file
+        return {path: parse_file(path, root, cwd=cwd) for path in paths}
     theirs_at = [i for i in range(len(paths)) if i * CHILD_SHARE % 100 < CHILD_SHARE]  # spread evenly
     theirs_paths = [paths[i] for i in theirs_at]
     context = multiprocessing.get_context("fork")
@@ -264,7 +266,8 @@ def parse_files(paths: list, root: Path) -> dict:
     sender.close()
     try:
         taken = set(theirs_at)
-        mine = {paths[i]: parse_file(paths[i], root) for i in range(len(paths)) if i not in taken}
+        cwd = os.getcwd()  # once, not per file
+        mine = {paths[i]: parse_file(paths[i], root, cwd=cwd) for i in range(len(paths)) if i not in taken}
         # Read only now: a thread unpickling while this one parses would compete with it for the GIL.
         theirs = pickle.loads(receiver.recv_bytes())
     finally:
@@ -279,7 +282,8 @@ def parse_files(paths: list, root: Path) -> dict:
 
 def _parse_unvalidated(paths: list, root: Path, sender) -> None:
     try:
-        found = [_flattened(parse_file(path, root, validate=False)) for path in paths]
+        cwd = os.getcwd()
+        found = [_flattened(parse_file(path, root, validate=False, cwd=cwd)) for path in paths]
     except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
         found = err
     sender.send_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
@@ -305,12 +309,13 @@ def _unflattened(flat: tuple) -> Parsed:
     return parsed
 
 
-def parse_file(path: Path, root: Path, validate: bool = True) -> Parsed:
+def parse_file(path: Path, root: Path, validate: bool = True, cwd: str | None = None) -> Parsed:
     """Return what one content file gives, judged by where it sits under `root`.
 
-    With validate=False, a record's parsed YAML is left in `pending` for `_validate_pending`.
+    With validate=False, a record's parsed YAML is left in `pending` for `_validate_pending`. `cwd`, the
+    working folder, is asked for when not given (paths are shown relative to it).
     """
-    shown = display_path(path)
+    shown = display_path(path, cwd)
     parts = Path(os.path.relpath(path, root)).parts if path.is_absolute() != root.is_absolute() \
         else path.parts[len(root.parts):]
     try:
@@ -330,7 +335,7 @@ def parse_file(path: Path, root: Path, validate: bool = True) -> Parsed:
         return _problem("", shown, f"cannot read the file: {err.strerror or err}", "check that it exists and is readable")
     if parts == (CONFIG_FILE,):
         parsed = Parsed("chronology", "chronology", shown=shown)
-        parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed, validate)
+        parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed, validate, size)
         return parsed
     if len(parts) < 2 or parts[0] not in schema.KINDS:
         return Parsed("")  # reported by the top-level check
@@ -343,7 +348,7 @@ def parse_file(path: Path, root: Path, validate: bool = True) -> Parsed:
         return _problem(kind, shown, f"file is {size / 1e6:.1f} MB, more than the {limit / 1e6:.0f} MB {what[0]} may have",
                         what[1])
     if kind == "sources" and path.suffix == ".txt":
-        return _read_bytes(path, Parsed(kind), shown)
+        return _read_bytes(path, Parsed(kind), shown, size)
     if path.suffix != suffix:
         return _problem(kind, shown, f"unexpected file in {kind}/",
                         f"{kind} are {suffix} files" + (" (article texts are .txt files)" if kind == "sources" else ""))
@@ -354,9 +359,9 @@ def parse_file(path: Path, root: Path, validate: bool = True) -> Parsed:
     parsed = Parsed(kind, record_id)
     parsed.shown = shown
     if suffix == ".md":
-        parsed.entry = _load_markdown_record(path, kind, record_id, model, parsed, validate)
+        parsed.entry = _load_markdown_record(path, kind, record_id, model, parsed, validate, size)
     else:
-        parsed.entry = _load_yaml_record(path, kind, record_id, model, parsed, validate)
+        parsed.entry = _load_yaml_record(path, kind, record_id, model, parsed, validate, size)
     return parsed
 
 
@@ -364,9 +369,9 @@ def _problem(kind: str, shown: str, message: str, hint: str) -> Parsed:
     return Parsed(kind, problems=[Problem(shown, 0, message, hint)])
 
 
-def _read_bytes(path: Path, parsed: Parsed, shown: str) -> Parsed:
+def _read_bytes(path: Path, parsed: Parsed, shown: str, size: int = 0) -> Parsed:
     try:
-        parsed.data = path.read_bytes()
+        parsed.data = _contents(path, size)
     except OSError as err:
         parsed.problems.append(Problem(shown, 0, f"cannot read the file: {err.strerror or err}",
                                        "check that it exists and is readable"))
@@ -428,10 +433,28 @@ def _check_chrome_lines(entry: Entry, text: str, content: Content) -> None:
                                             f"chrome lines '{chrome.lines}' go past the end of the text ({count} lines)"))
 
 
-def _read(path: Path, into, shown: str) -> str | None:
+def _contents(path: Path, size: int) -> bytes:
+    """Return the bytes of a file that lstat said has `size` bytes: one read, without the file objects
+    of open() (20,000 files), and more reads if it has grown since."""
+    fd = os.open(path, _READ)
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = os.read(fd, size + 1)
+        if len(data) <= size:  # a regular file gives less than asked only at its end
+            return data
+        chunks = [data]
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read(path: Path, into, shown: str, size: int = 0) -> str | None:
+    try:
+        data = _contents(path, size)
     except OSError as err:
         into.problems.append(Problem(shown, 0, f"cannot read the file: {err.strerror or err}",
                                      "check that it exists and is readable"))
@@ -441,9 +464,9 @@ def _read(path: Path, into, shown: str) -> str | None:
     return text
 
 
-def _load_yaml_record(path, kind, record_id, model, content, validate=True) -> Entry | None:
+def _load_yaml_record(path, kind, record_id, model, content, validate=True, size=0) -> Entry | None:
     shown = content.shown  # the path as messages show it
-    text = _read(path, content, shown)
+    text = _read(path, content, shown, size)
     if text is None:
         return None
     doc, problems = parse_yaml(text, shown)
@@ -453,9 +476,9 @@ def _load_yaml_record(path, kind, record_id, model, content, validate=True) -> E
     return _record(doc, kind, record_id, model, shown, content, validate)
 
 
-def _load_markdown_record(path, kind, record_id, model, content, validate=True) -> Entry | None:
+def _load_markdown_record(path, kind, record_id, model, content, validate=True, size=0) -> Entry | None:
     shown = content.shown  # the path as messages show it
-    text = _read(path, content, shown)
+    text = _read(path, content, shown, size)
     if text is None:
         return None
     front, front_line, body, body_line, problems = split_front_matter(text, shown)
