@@ -1,20 +1,16 @@
 """schema.org JSON-LD for event, statement and source pages."""
 from __future__ import annotations
 
-import json
-
+import orjson
 from markupsafe import Markup
 
 from . import urls
 from .link import Graph
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # made once: dumps makes one per call
-
-
 def _json(data) -> str:
-    # On one line: with `indent`, json falls back from its C encoder to a far slower Python one.
-    return _ENCODE(data).replace("<", "\\u003c")
+    # Compact, keys sorted, by orjson (a fifth of the json module's time; every event page has one).
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8").replace("<", "\\u003c")
 
 
 def script(data: dict) -> Markup:
@@ -83,10 +79,10 @@ def event_script(graph: Graph, eid: str, base_url: str | None, articles: dict) -
     text = _json(_event(graph, eid, base_url))  # keys sorted, so "citation" goes right after "@type"
     if not text.startswith(_EVENT_START):  # pragma: no cover - the two keys before it are fixed
         raise AssertionError(text[:80])
-    return _wrapped(f'{_EVENT_START}"citation": [{", ".join(cited)}], {text[len(_EVENT_START):]}')
+    return _wrapped(f'{_EVENT_START}"citation":[{",".join(cited)}],{text[len(_EVENT_START):]}')
 
 
-_EVENT_START = '{"@context": "https://schema.org", "@type": "Event", '
+_EVENT_START = '{"@context":"https://schema.org","@type":"Event",'
 
 
 def _cited(graph: Graph, eid: str) -> list:
