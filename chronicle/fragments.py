@@ -8,6 +8,9 @@ pages); the preview tells `forget` which keys changed, and the pieces depending 
 from __future__ import annotations
 
 
+_MISSING = object()
+
+
 class Fragments:
     """A cache of page pieces, each dropped when a record it depends on changes."""
 
@@ -17,14 +20,13 @@ class Fragments:
 
     def get(self, key, make):
         """Return the piece kept under `key`, or make it: `make()` returns (piece, dependency keys)."""
-        try:
-            return self._kept[key]
-        except KeyError:
+        piece = self._kept.get(key, _MISSING)  # not try/except: in a full build every piece is new
+        if piece is _MISSING:
             piece, deps = make()
             self._kept[key] = piece
             for dep in deps:
                 self._users.setdefault(dep, set()).add(key)
-            return piece
+        return piece
 
     def kept(self, key):
         """Return the piece kept under `key`, or None."""
