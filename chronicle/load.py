@@ -5,8 +5,10 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import queue
 import re
 import stat
+import threading
 import typing
 import unicodedata
 from dataclasses import dataclass, field
@@ -242,16 +244,18 @@ def _check_top_level(root: Path, content: Content) -> None:
 
 
 PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
-CHILD_SHARE = 53  # per cent of the files the second process reads: this one also validates them all
+CHILD_SHARE = 60  # per cent of the files the second process reads: this one also validates them all
+BATCH = 250  # files the second process sends back at a time
 
 
 def parse_files(paths: list, root: Path) -> dict:
     """Return what each file gives (Path -> Parsed), in the order of `paths`.
 
-    With many files, a second process (forked, so it starts at once) reads and parses a little over
-    half of them, and sends back plain data: the parsed YAML, not yet validated, as tuples (pickling
-    dataclasses and Path keys took three times as long to read back). This process validates it into
-    records, which is quick; sending records themselves (pydantic models) back cost more than it saved.
+    With many files, a second process (forked, so it starts at once) reads and parses more than half
+    of them, and sends back plain data: the parsed YAML, not yet validated, as tuples (pickling
+    dataclasses and Path keys took three times as long to read back), in batches as it goes. This
+    process, once it has read its own share, validates those into records batch by batch while the
+    other reads on; sending records themselves (pydantic models) back cost more than it saved.
     Not used where threads run (the preview server), as forking a threaded process is unsafe.
     """
     if not second_process_pays(len(paths), PARALLEL_FROM):
@@ -261,7 +265,7 @@ def parse_files(paths: list, root: Path) -> dict:
     theirs_paths = [paths[i] for i in theirs_at]
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_parse_unvalidated, args=(theirs_paths, root, sender), daemon=True)
+    child = context.Process(target=_parse_unvalidated, args=(theirs_paths, root, sender, receiver), daemon=True)
     child.start()
     sender.close()
     try:
@@ -269,25 +273,49 @@ def parse_files(paths: list, root: Path) -> dict:
         cwd = os.getcwd()  # once, not per file
         mine = {paths[i]: parse_file(paths[i], root, cwd=cwd) for i in range(len(paths)) if i not in taken}
         # Read only now: a thread unpickling while this one parses would compete with it for the GIL.
-        theirs = pickle.loads(receiver.recv_bytes())
+        done = 0
+        while done < len(theirs_paths):
+            batch = pickle.loads(receiver.recv_bytes())
+            if isinstance(batch, BaseException):
+                raise batch
+            for flat in batch:
+                mine[theirs_paths[done]] = _validate_pending(_unflattened(flat))
+                done += 1
     finally:
-        receiver.close()
+        receiver.close()  # if this process stopped reading, the other's sending fails and it ends
         child.join()
-    if isinstance(theirs, BaseException):
-        raise theirs
-    for path, flat in zip(theirs_paths, theirs):
-        mine[path] = _validate_pending(_unflattened(flat))
     return {path: mine[path] for path in paths}
 
 
-def _parse_unvalidated(paths: list, root: Path, sender) -> None:
+def _parse_unvalidated(paths: list, root: Path, sender, receiver) -> None:
+    """Parse `paths` without validating them and send them back in batches (in the second process).
+
+    A thread sends each batch as it is made, so that parsing goes on while the first process has not
+    yet started reading (a pipe holds only a little); an error is sent as the last batch."""
+    receiver.close()  # the reading end, inherited: with it open here, a send would wait for ever once
+    outbox: queue.SimpleQueue = queue.SimpleQueue()  # the first process stopped reading
+
+    def send() -> None:
+        try:
+            while (data := outbox.get()) is not None:
+                sender.send_bytes(data)
+        except OSError:  # the first process stopped reading: it raised, and will not wait for more
+            pass
+
+    thread = threading.Thread(target=send)
+    thread.start()
     try:
         cwd = os.getcwd()
-        found = [_flattened(parse_file(path, root, validate=False, cwd=cwd)) for path in paths]
+        for start in range(0, len(paths), BATCH):
+            found = [_flattened(parse_file(path, root, validate=False, cwd=cwd))
+                     for path in paths[start:start + BATCH]]
+            outbox.put(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
-        found = err
-    sender.send_bytes(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
-    sender.close()
+        outbox.put(pickle.dumps(err, protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        outbox.put(None)
+        thread.join()
+        sender.close()
 
 
 def _flattened(parsed: Parsed) -> tuple:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import threading
 
 from conftest import ROOT
@@ -90,3 +91,38 @@ def test_a_build_leaves_nothing_for_the_cyclic_collector(tmp_path):
     content = weakref.ref(result.graph.content)
     del result
     assert graph() is None and content() is None
+
+
+def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, monkeypatch):
+    """The second process sends its files in batches; an error there is sent back and raised here, and
+    an error here does not leave this process waiting for the other (which ends when no one reads)."""
+    import pytest
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(load, "BATCH", 2)
+    real = load.parse_file
+
+    def failing(path, root, validate=True, cwd=None, *, where):
+        if validate == (where == "here") and path.suffix == ".md":
+            raise RuntimeError(f"broken {where}")
+        return real(path, root, validate, cwd)
+
+    class Hang(Exception):  # not TimeoutError: an OSError, which multiprocessing's join would swallow
+        pass
+
+    def too_long(*_):
+        raise Hang("waited for the other process")
+
+    signal.signal(signal.SIGALRM, too_long)
+    try:
+        for where in ("there", "here"):
+            monkeypatch.setattr(load, "parse_file", lambda *a, where=where, **k: failing(*a, **k, where=where))
+            signal.alarm(30)  # a hang fails the test instead of stalling the run
+            with pytest.raises(RuntimeError, match=f"broken {where}"):
+                load.load(content)
+            signal.alarm(0)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
