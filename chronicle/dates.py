@@ -4,7 +4,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from edtf import parse_edtf
 from edtf.parser import parser_classes as pc
@@ -30,7 +30,7 @@ class When:
     upper: tuple
     parts: tuple
 
-    @property
+    @cached_property  # worked out once: a date is shared by the records it dates, and shown on many pages
     def words(self) -> str:
         """Return the date in words, e.g. 'about December 2024'."""
         return "".join(text for text, _ in self.parts)
@@ -47,10 +47,11 @@ class When:
 
     def iso(self, bound: str = "lower") -> str:
         """Return a bound as an ISO date, '' when open."""
-        y, m, d = self.lower if bound == "lower" else self.upper
-        if abs(y) >= 10**6:
-            return ""
-        return f"{y:04d}-{m:02d}-{d:02d}"
+        return self._isos[bound != "lower"]
+
+    @cached_property
+    def _isos(self) -> tuple:
+        return tuple("" if abs(y) >= 10**6 else f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in (self.lower, self.upper))
 
     @property
     def year(self) -> int | None:
