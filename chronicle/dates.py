@@ -6,10 +6,6 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from edtf import parse_edtf
-from edtf.parser import parser_classes as pc
-from edtf.parser.edtf_exceptions import EDTFParseException
-
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
 SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
@@ -98,7 +94,13 @@ def _reject_impossible(text: str) -> None:
 
 
 def parse_with_edtf(text: str) -> When:
-    """Return the When for an EDTF string using the `edtf` package (the reference implementation)."""
+    """Return the When for an EDTF string using the `edtf` package (the reference implementation).
+
+    The package is imported when a date first needs it: building its grammar at import took a tenth
+    of a second of every command, and most chronologies use only the forms the fast path reads."""
+    from edtf import parse_edtf
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
     try:
         value = parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError) as err:
@@ -129,6 +131,8 @@ def _merge(parts):
 
 def phrase(value) -> list:
     """Return an EDTF value as (text, datetime) parts, keeping its precision and uncertainty."""
+    from edtf.parser import parser_classes as pc
+
     if isinstance(value, (pc.Interval, pc.Level1Interval)):
         lower, upper = value.lower, value.upper
         if _is_open(lower) and _is_open(upper):
@@ -159,6 +163,8 @@ def _qualified(parts: list, value) -> list:
 
 
 def _is_open(section) -> bool:
+    from edtf.parser import parser_classes as pc
+
     return section is None or isinstance(section, pc.UnspecifiedIntervalSection)
 
 
