@@ -300,6 +300,8 @@ class Site:
         event, its sources or the people, places and tags it names change."""
         folder = page.rpartition("/")[0]
         parts = self._parts(page)
+        if not self.track:  # a full build shows each event on one timeline page: nothing to keep
+            return parts.event_item
 
         def item(eid, heading):
             return self.fragments.get(("event item", folder, heading, eid),
