@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bisect
-import heapq
 from collections import Counter
 import re
 import unicodedata
@@ -124,22 +123,40 @@ def related_events(graph: Graph, rid: str) -> list[dict]:
     """
     record = graph.entries["events"][rid].record
     here = timeline_positions(graph)[rid]
-    shared: Counter = Counter()  # timeline position -> entities shared with this event
+    near: list = []  # timeline positions of the events sharing each entity, once per entity shared
     for kind in ("people", "organisations", "places", "tags"):
         for value in getattr(record, kind):
             ranks = _member_positions(graph, kind, value)
             at = bisect.bisect_left(ranks, here)
-            shared.update(ranks[max(0, at - RELATED_WINDOW):at + RELATED_WINDOW + 1])
+            near += ranks[max(0, at - RELATED_WINDOW):at + RELATED_WINDOW + 1]
+    shared = Counter(near)  # timeline position -> entities shared with this event
     shared.pop(here, None)
-    # The best are those sharing most, then nearest in time, then the earlier: each candidate as one
-    # integer that sorts so (tuples made in Python for some 100 candidates per event took a fifth of a page).
-    keys = [(_MOST - n) << 33 | abs(p - here) << 1 | (p > here) for p, n in shared.items()]
-    best = sorted(here + (k >> 1 & _DISTANCE) * (1 if k & 1 else -1) for k in heapq.nsmallest(RELATED_LIMIT, keys))
-    return refs(graph, "events", [graph.timeline[p] for p in best])
+    # The best share most; among those sharing as many, the nearest in time, then the earlier. Most
+    # candidates (some 70) share one entity: the nearest of them are found by walking out from this
+    # event's position, not by ranking them all.
+    picked: list = []
+    levels = sorted(set(shared.values()), reverse=True)
+    for level in levels:
+        group = sorted(shared if len(levels) == 1 else [p for p, n in shared.items() if n == level])
+        picked += _nearest(group, here, RELATED_LIMIT - len(picked))
+        if len(picked) == RELATED_LIMIT:
+            break
+    return refs(graph, "events", [graph.timeline[p] for p in sorted(picked)])
 
 
-_MOST = 1 << 20  # more entities than one event names
-_DISTANCE = (1 << 32) - 1  # more events than a timeline holds
+def _nearest(positions: list, here: int, k: int) -> list:
+    """Return the `k` (at most) of the sorted `positions` nearest to `here`, the earlier first on a tie."""
+    lo = bisect.bisect_left(positions, here) - 1
+    hi = lo + 1
+    found: list = []
+    while len(found) < k and (lo >= 0 or hi < len(positions)):
+        if lo >= 0 and (hi >= len(positions) or here - positions[lo] <= positions[hi] - here):
+            found.append(positions[lo])
+            lo -= 1
+        else:
+            found.append(positions[hi])
+            hi += 1
+    return found
 
 
 def timeline_positions(graph: Graph) -> dict:
