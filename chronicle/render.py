@@ -144,7 +144,7 @@ class Site:
         """Render one HTML page at site path `path`, recording what it depends on. `jsonld_data` is
         the page's JSON-LD as data, or as its ready <script> element (Markup)."""
         parts = self._parts(path)
-        facets = search.page_facets(self.graph, path)  # what the search index learns of a record page
+        facets = search.page_facets(self.graph, path, self.track)  # what the search index learns of a record page
         html = self.env.get_template(template).render(
             page=path, link=parts.link, parts=parts, title=title, chronology=self.chronology,
             facets=facets, chrome=self._chrome(path),

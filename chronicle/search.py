@@ -201,55 +201,51 @@ class Facets:
                               for name, value in self.filters))
 
 
-def page_facets(graph: Graph, path: str) -> Facets | None:
-    """Return the facets of the record page at site path `path`, or None for pages not indexed."""
+def page_facets(graph: Graph, path: str, track: bool = True) -> Facets | None:
+    """Return the facets of the record page at site path `path`, or None for pages not indexed.
+    Without `track`, their dependency keys are not worked out (a full build has no use for them)."""
     kind, _, name = path.partition("/")
     if kind not in KIND_NAMES or not name.endswith(".html") or "/" in name:
         return None
     rid = name[:-5]
-    entry = graph.entries[kind].get(rid)
+    entries = graph.entries
+    entry = entries[kind].get(rid)
     if entry is None:  # an index page such as people/index.html
         return None
     record = entry.record
-    values: list = []
-    deps: set = set()
-
-    def add(ref_kind: str, ids) -> None:
-        for ref in ids:
-            if ref and ref in graph.entries[ref_kind]:
-                values.append((ENTITY_FILTERS[ref_kind], graph.entries[ref_kind][ref].record.name))
-                deps.add((ref_kind, ref))
+    refs: list = []  # (kind, id) of the records named as filter values, in display order
 
     def add_agent(ref: str | None) -> None:
         if ref:
-            add(graph.kind_of(ref), [ref])
+            refs.append((graph.kind_of(ref), ref))
 
     if kind == "events":
-        for ref_kind in ENTITY_FILTERS:
-            add(ref_kind, getattr(record, ref_kind))
+        refs += [(ref_kind, ref) for ref_kind in ENTITY_FILTERS for ref in getattr(record, ref_kind)]
     elif kind == "statements":
         add_agent(record.speaker)
-        add("tags", record.tags)
+        refs += [("tags", ref) for ref in record.tags]
     elif kind == "figures":
         add_agent(record.claimant)
-        add("places", [record.place])
-        add("tags", record.tags)
+        if record.place:
+            refs.append(("places", record.place))
+        refs += [("tags", ref) for ref in record.tags]
     elif kind == "discrepancies":
         for fid in record.figures:
-            add_agent(graph.entries["figures"][fid].record.claimant)
+            add_agent(entries["figures"][fid].record.claimant)
         for sid in record.statements:
-            add_agent(graph.entries["statements"][sid].record.speaker)
+            add_agent(entries["statements"][sid].record.speaker)
     elif kind in ENTITY_FILTERS:
-        add(kind, [rid])
+        refs.append((kind, rid))
+    refs = [(ref_kind, ref) for ref_kind, ref in refs if ref in entries[ref_kind]]
     sources = [rid] if kind == "sources" else [q.source for q in graph.quotes_of(kind, rid)]
-    for sid in sources:
-        values.append(("source", graph.entries["sources"][sid].record.title))
-        deps.add(("sources", sid))
+    values = [(ENTITY_FILTERS[ref_kind], entries[ref_kind][ref].record.name) for ref_kind, ref in refs]
+    values += [("source", entries["sources"][sid].record.title) for sid in sources]
     date, sort = "", ""
     if kind in ("events", "statements", "figures", "sources"):
         when = graph.when(entry)
         date, sort = when.words, when.iso("lower") or when.iso("upper")
-    return Facets(KIND_NAMES[kind], date, sort, tuple(dict.fromkeys(values)), frozenset(deps))
+    deps = frozenset(refs).union([("sources", sid) for sid in sources]) if track else frozenset()
+    return Facets(KIND_NAMES[kind], date, sort, tuple(dict.fromkeys(values)), deps)
 
 
 def timeline_filters(graph: Graph, ids: list) -> dict:
