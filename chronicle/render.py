@@ -168,6 +168,9 @@ class Site:
             def link(target: str) -> str:
                 found = links.get(target)
                 if found is None:
+                    page, hash_, anchor = target.partition("#")
+                    if hash_ and page:  # anchors are many and seldom repeat: only the page's link is kept
+                        return link(page) + hash_ + anchor
                     found = links[target] = urls.relative(path, target)
                 return found
             parts = self._links[folder] = Parts(self.graph, link)
