@@ -18,20 +18,32 @@ def _key(word: str) -> str:
 
 
 def marked(text: str, other: str) -> list[tuple[str, bool]]:
-    """Return `text` as (chunk, differs) pairs: `differs` marks words that `other` does not share."""
+    """Return `text` as (chunk, differs) pairs: `differs` marks words that `other` does not share.
+
+    Chunks alternate: each is a longest run of marked or of unmarked text. A gap between two marked
+    words is marked with them; a gap beside an unmarked word is not."""
     words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     keys = [_key(text[a:b]) for a, b in words]
-    other_keys = [_key(w) for w in _WORD.findall(other)]
-    same = _shared(keys, other_keys)
+    same = _shared(keys, [_key(w) for w in _WORD.findall(other)])
     chunks: list[tuple[str, bool]] = []
-    last, previous = 0, False
+    at = last = 0  # where the current run starts; where the last word ended
+    previous = False
     for i, (a, b) in enumerate(words):
         differs = i not in same and bool(keys[i])
-        chunks.append((text[last:a], differs and previous))  # a gap inside a changed run stays in it
-        chunks.append((text[a:b], differs))
-        last, previous = b, differs
-    chunks.append((text[last:], False))
-    return _coalesce([c for c in chunks if c[0]])
+        if differs and not previous:  # a marked run starts at this word
+            if a > at:
+                chunks.append((text[at:a], False))
+            at = a
+        elif previous and not differs:  # the marked run ended with the last word
+            chunks.append((text[at:last], True))
+            at = last
+        previous, last = differs, b
+    if previous:
+        chunks.append((text[at:last], True))
+        at = last
+    if at < len(text):
+        chunks.append((text[at:], False))
+    return chunks
 
 
 def _shared(keys: list, other_keys: list) -> set:
@@ -52,13 +64,3 @@ def _matched(keys: list, other_keys: list) -> set:
     for block in LCSseq.editops(keys, other_keys).as_matching_blocks():
         same.update(range(block.a, block.a + block.size))
     return same
-
-
-def _coalesce(chunks):
-    out: list[tuple[str, bool]] = []
-    for text, differs in chunks:
-        if out and out[-1][1] == differs:
-            out[-1] = (out[-1][0] + text, differs)
-        else:
-            out.append((text, differs))
-    return out

@@ -1,7 +1,7 @@
 """Word-level differences between two renderings of one statement."""
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from chronicle import worddiff
 
@@ -57,3 +57,35 @@ def test_shortcuts_match_what_the_matcher_finds(a, b):
     assert len(same) == _lcs_length(keys, other)
     text = " ".join(a)
     assert "".join(chunk for chunk, _ in worddiff.marked(text, " ".join(b))) == text
+
+
+def marked_plainly(text, other):
+    """The definition: every gap and word as a chunk, a gap marked only between two marked words,
+    empty chunks dropped and neighbours of the same kind joined."""
+    import re
+
+    keys = [worddiff._key(m.group()) for m in re.finditer(r"\S+", text)]
+    same = worddiff._shared(keys, [worddiff._key(w) for w in re.findall(r"\S+", other)])
+    chunks, last, previous = [], 0, False
+    for i, m in enumerate(re.finditer(r"\S+", text)):
+        differs = i not in same and bool(keys[i])
+        chunks += [(text[last:m.start()], differs and previous), (m.group(), differs)]
+        last, previous = m.end(), differs
+    chunks.append((text[last:], False))
+    joined = []
+    for chunk, differs in chunks:
+        if chunk and joined and joined[-1][1] == differs:
+            joined[-1] = (joined[-1][0] + chunk, differs)
+        elif chunk:
+            joined.append((chunk, differs))
+    return joined
+
+
+spaced = st.lists(st.sampled_from(["the", "troops", "were", "expendable", "“losses”", "Kursk.", "30", "—", " ", "  ", "\n"]),
+                  max_size=14).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(spaced, spaced)
+def test_marked_chunks_are_the_longest_runs_of_marked_and_unmarked_text(text, other):
+    assert worddiff.marked(text, other) == marked_plainly(text, other)
