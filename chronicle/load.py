@@ -1,6 +1,7 @@
 """Load and validate: content files in, typed records and problems out. Nothing is written."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing
 import os
@@ -103,6 +104,7 @@ class Loader:
         self._order: list | None = None  # the paths, sorted; None when files came or went
         self._last: Content | None = None  # what content() returned last
         self._touched: set = set()  # paths re-read since then
+        self._regular: set = set()  # paths the last walk found to be regular files
 
     def scan(self) -> None:
         """Read every content file.
@@ -113,7 +115,7 @@ class Loader:
         self._order = None
         self._last = None
         if self.root.is_dir():
-            self.parsed = parse_files(list(self._walk(self.root)), self.root)
+            self.parsed = parse_files(self._walk(self.root), self.root, self._regular)
 
     def update(self, paths) -> None:
         """Re-read the files at `paths` (added, changed or removed; folders too)."""
@@ -145,18 +147,36 @@ class Loader:
                     self.parsed[path] = parse_file(path, self.root)
         return folders
 
-    def _walk(self, folder: Path):
-        """Yield the content files under `folder`, sorted, skipping editor and system droppings.
+    def _walk(self, folder: Path) -> list:
+        """Return the content files under `folder`, sorted, skipping editor and system droppings.
 
-        Symbolic links to folders are yielded, not followed, so that they are reported.
+        Symbolic links to folders are listed, not followed, so that they are reported. The regular
+        files (not links), as the folder listing tells without a system call per file, are kept in
+        `_regular`: reading one needs no stat first.
         """
-        found = []
-        for top, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not IGNORED.search(d))
-            found += [os.path.join(top, d) for d in dirs if os.path.islink(os.path.join(top, d))]
-            found += [os.path.join(top, f) for f in files if not IGNORED.search(f)]
-        for name in sorted(found):
-            yield Path(name)
+        found, regular, folders = [], set(), [os.fspath(folder)]
+        while folders:
+            try:
+                listing = os.scandir(folders.pop())
+            except OSError:  # as os.walk: a folder that cannot be listed is passed over
+                continue
+            with listing:
+                for entry in listing:
+                    if IGNORED.search(entry.name):
+                        continue
+                    try:
+                        is_dir = entry.is_dir()  # following a link, as os.walk does
+                    except OSError:
+                        is_dir = False
+                    if is_dir and not entry.is_symlink():
+                        folders.append(entry.path)
+                        continue
+                    found.append(entry.path)
+                    if not is_dir and entry.is_file(follow_symlinks=False):
+                        regular.add(entry.path)
+        paths = [Path(name) for name in sorted(found)]
+        self._regular = {path for path in paths if os.fspath(path) in regular}
+        return paths
 
     def content(self) -> Content:
         """Return the Content assembled from every file read: records, texts and all problems."""
@@ -248,7 +268,7 @@ CHILD_SHARE = 60  # per cent of the files the second process reads: this one als
 BATCH = 250  # files the second process sends back at a time
 
 
-def parse_files(paths: list, root: Path) -> dict:
+def parse_files(paths: list, root: Path, regular=frozenset()) -> dict:
     """Return what each file gives (Path -> Parsed), in the order of `paths`.
 
     With many files, a second process (forked, so it starts at once) reads and parses more than half
@@ -257,21 +277,24 @@ def parse_files(paths: list, root: Path) -> dict:
     process, once it has read its own share, validates those into records batch by batch while the
     other reads on; sending records themselves (pydantic models) back cost more than it saved.
     Not used where threads run (the preview server), as forking a threaded process is unsafe.
+    `regular` holds the paths the folder listing found to be regular files (see `parse_file`).
     """
     if not second_process_pays(len(paths), PARALLEL_FROM):
         cwd = os.getcwd()  # once, not per file
-        return {path: parse_file(path, root, cwd=cwd) for path in paths}
+        return {path: parse_file(path, root, cwd=cwd, regular=path in regular) for path in paths}
     theirs_at = [i for i in range(len(paths)) if i * CHILD_SHARE % 100 < CHILD_SHARE]  # spread evenly
     theirs_paths = [paths[i] for i in theirs_at]
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_parse_unvalidated, args=(theirs_paths, root, sender, receiver), daemon=True)
+    child = context.Process(target=_parse_unvalidated, args=(theirs_paths, root, sender, receiver, regular),
+                            daemon=True)
     child.start()
     sender.close()
     try:
         taken = set(theirs_at)
         cwd = os.getcwd()  # once, not per file
-        mine = {paths[i]: parse_file(paths[i], root, cwd=cwd) for i in range(len(paths)) if i not in taken}
+        mine = {paths[i]: parse_file(paths[i], root, cwd=cwd, regular=paths[i] in regular)
+                for i in range(len(paths)) if i not in taken}
         # Read only now: a thread unpickling while this one parses would compete with it for the GIL.
         done = 0
         while done < len(theirs_paths):
@@ -287,7 +310,7 @@ def parse_files(paths: list, root: Path) -> dict:
     return {path: mine[path] for path in paths}
 
 
-def _parse_unvalidated(paths: list, root: Path, sender, receiver) -> None:
+def _parse_unvalidated(paths: list, root: Path, sender, receiver, regular) -> None:
     """Parse `paths` without validating them and send them back in batches (in the second process).
 
     A thread sends each batch as it is made, so that parsing goes on while the first process has not
@@ -307,7 +330,7 @@ def _parse_unvalidated(paths: list, root: Path, sender, receiver) -> None:
     try:
         cwd = os.getcwd()
         for start in range(0, len(paths), BATCH):
-            found = [_flattened(parse_file(path, root, validate=False, cwd=cwd))
+            found = [_flattened(parse_file(path, root, validate=False, cwd=cwd, regular=path in regular))
                      for path in paths[start:start + BATCH]]
             outbox.put(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
@@ -337,15 +360,28 @@ def _unflattened(flat: tuple) -> Parsed:
     return parsed
 
 
-def parse_file(path: Path, root: Path, validate: bool = True, cwd: str | None = None) -> Parsed:
+def parse_file(path: Path, root: Path, validate: bool = True, cwd: str | None = None,
+               regular: bool = False) -> Parsed:
     """Return what one content file gives, judged by where it sits under `root`.
 
     With validate=False, a record's parsed YAML is left in `pending` for `_validate_pending`. `cwd`, the
-    working folder, is asked for when not given (paths are shown relative to it).
+    working folder, is asked for when not given (paths are shown relative to it). A file that its
+    folder's listing said is `regular` (not a link) is read without a stat first (a system call per
+    file); its size is checked as it is read, and a link put in its place since is refused.
     """
     shown = display_path(path, cwd)
     parts = Path(os.path.relpath(path, root)).parts if path.is_absolute() != root.is_absolute() \
         else path.parts[len(root.parts):]
+    try:
+        if regular and parts != (CONFIG_FILE,):  # (the settings file has no size limit to read up to)
+            return _parse_regular(path, parts, shown, validate)
+        return _parse_checked(path, root, parts, shown, validate)
+    except _Replaced:  # no longer a regular file: look again
+        return _parse_checked(path, root, parts, shown, validate)
+
+
+def _parse_checked(path: Path, root: Path, parts: tuple, shown: str, validate: bool) -> Parsed:
+    """Return what a file gives, after a stat that refuses links leaving the content and other oddities."""
     try:
         info = os.lstat(path)  # one system call for most files: a regular file's lstat is its stat
         if stat.S_ISLNK(info.st_mode):
@@ -361,6 +397,19 @@ def parse_file(path: Path, root: Path, validate: bool = True, cwd: str | None = 
         size = info.st_size
     except OSError as err:
         return _problem("", shown, f"cannot read the file: {err.strerror or err}", "check that it exists and is readable")
+    return _parse_sized(path, parts, shown, validate, size)
+
+
+def _parse_regular(path: Path, parts: tuple, shown: str, validate: bool) -> Parsed:
+    """Return what a regular file gives, its size found by reading it (see `_contents`)."""
+    try:
+        return _parse_sized(path, parts, shown, validate, None)
+    except _TooBig as big:
+        return _too_big(parts[0], shown, big.size, big.limit)
+
+
+def _parse_sized(path: Path, parts: tuple, shown: str, validate: bool, size: int | None) -> Parsed:
+    """Return what a file of `size` bytes (None: not yet known, found by reading) gives."""
     if parts == (CONFIG_FILE,):
         parsed = Parsed("chronology", "chronology", shown=shown)
         parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed, validate, size)
@@ -370,11 +419,10 @@ def parse_file(path: Path, root: Path, validate: bool = True, cwd: str | None = 
     kind = parts[0]
     model, suffix = schema.KINDS[kind]
     limit = MAX_TEXT_BYTES if kind == "sources" and path.suffix == ".txt" else MAX_RECORD_BYTES
-    if size > limit:
-        what = ("a source text", "one article; split a longer document into several sources") if limit == MAX_TEXT_BYTES \
-            else ("a content file", "summaries are short; an article's text belongs in sources/ as a .txt file")
-        return _problem(kind, shown, f"file is {size / 1e6:.1f} MB, more than the {limit / 1e6:.0f} MB {what[0]} may have",
-                        what[1])
+    if size is None:
+        size = -limit  # read at most the limit; a larger file raises _TooBig
+    elif size > limit:
+        return _too_big(kind, shown, size, limit)
     if kind == "sources" and path.suffix == ".txt":
         return _read_bytes(path, Parsed(kind), shown, size)
     if path.suffix != suffix:
@@ -395,6 +443,25 @@ def parse_file(path: Path, root: Path, validate: bool = True, cwd: str | None = 
 
 def _problem(kind: str, shown: str, message: str, hint: str) -> Parsed:
     return Parsed(kind, problems=[Problem(shown, 0, message, hint)])
+
+
+def _too_big(kind: str, shown: str, size: int, limit: int) -> Parsed:
+    what = ("a source text", "one article; split a longer document into several sources") if limit == MAX_TEXT_BYTES \
+        else ("a content file", "summaries are short; an article's text belongs in sources/ as a .txt file")
+    return _problem(kind, shown, f"file is {size / 1e6:.1f} MB, more than the {limit / 1e6:.0f} MB {what[0]} may have",
+                    what[1])
+
+
+class _TooBig(Exception):
+    """A file read without a stat first turned out larger than its limit."""
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(size, limit)
+        self.size, self.limit = size, limit
+
+
+class _Replaced(Exception):
+    """A file listed as a regular file is now a link (or gone to something else): it is looked at again."""
 
 
 def _read_bytes(path: Path, parsed: Parsed, shown: str, size: int = 0) -> Parsed:
@@ -461,13 +528,18 @@ def _check_chrome_lines(entry: Entry, text: str, content: Content) -> None:
                                             f"chrome lines '{chrome.lines}' go past the end of the text ({count} lines)"))
 
 
-def _contents(path: Path, size: int) -> bytes:
-    """Return the bytes of a file that lstat said has `size` bytes: one read, without the file objects
-    of open() (20,000 files), and more reads if it has grown since."""
+def _contents(path: Path, size: int | None) -> bytes:
+    """Return the bytes of a file: one read, without the file objects of open() (20,000 files).
+
+    `size` is what lstat said (more reads if the file has grown since); or, for a file listed as regular
+    and not stat'ed, minus the most it may hold: it is opened without following a link (_Replaced if it
+    has become one) and read in pieces, and _TooBig is raised as soon as it holds more."""
+    if size is not None and size < 0:
+        return _contents_unsized(path, -size)
     fd = os.open(path, _READ)
     try:
-        data = os.read(fd, size + 1)
-        if len(data) <= size:  # a regular file gives less than asked only at its end
+        data = os.read(fd, (size or 0) + 1)
+        if len(data) <= (size or 0):  # a regular file gives less than asked only at its end
             return data
         chunks = [data]
         while chunk := os.read(fd, 1 << 20):
@@ -477,7 +549,34 @@ def _contents(path: Path, size: int) -> bytes:
         os.close(fd)
 
 
+def _contents_unsized(path: Path, limit: int) -> bytes:
+    try:
+        fd = os.open(path, _READ | _NO_LINK)
+    except OSError as err:
+        if err.errno in (errno.ELOOP, errno.EMLINK, errno.ENOENT, errno.ENXIO):
+            raise _Replaced() from err  # became a link, or went: the checked way reports it
+        raise
+    try:
+        chunks, held = [], 0
+        while chunk := os.read(fd, _FIRST_READ if not chunks else 1 << 20):
+            chunks.append(chunk)
+            held += len(chunk)
+            if held > limit:
+                raise _TooBig(os.fstat(fd).st_size, limit)
+            if len(chunk) < _FIRST_READ and len(chunks) == 1:
+                break  # less than asked: the end (most files, in one read)
+        if not chunks and not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _Replaced()  # nothing to read, from a fifo put in its place: the checked way reports it
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    except BlockingIOError as err:
+        raise _Replaced() from err
+    finally:
+        os.close(fd)
+
+
 _READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_NO_LINK = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)  # a fifo put in its place: no wait
+_FIRST_READ = 1 << 16  # most content files are a few kilobytes
 
 
 def _read(path: Path, into, shown: str, size: int = 0) -> str | None:

@@ -334,3 +334,26 @@ def test_a_folder_that_is_not_a_built_site_is_never_replaced(make_content, tmp_p
     assert run_build("--content", root, "--out", tmp_path / "empty").returncode == 0
     assert run_build("--content", root, "--out", tmp_path / "empty").returncode == 0  # a built site is replaced
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_file_listed_as_regular_but_replaced_since_is_looked_at_again(make_content, tmp_path):
+    """Files the folder listing shows as regular are read without a stat (load._contents_unsized); one
+    that has become a link or a fifo by the time it is read is refused as the stat'ed way refuses it."""
+    from chronicle import load
+
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("name: Secret\ndescription: x.\n")
+    root = make_content()
+    (root / "tags" / "secret.yaml").symlink_to(outside)
+    os.mkfifo(root / "tags" / "pipe.yaml")
+    for name, expected in (
+            ("secret.yaml", "symbolic link leads outside the content folder (copy the file into content/ instead)"),
+            ("pipe.yaml", "not a regular file (content holds only files and folders)")):
+        parsed = load.parse_file(root / "tags" / name, root, regular=True)
+        assert [f"{p.message} ({p.hint})" for p in parsed.problems] == [expected]
+    big = root / "tags" / "big.yaml"
+    big.write_bytes(b"name: Big\ndescription: " + b"x" * 1_100_000 + b"\n")
+    assert [p.message for p in load.parse_file(big, root, regular=True).problems] == [
+        "file is 1.1 MB, more than the 1 MB a content file may have"]
+    fine = load.parse_file(root / "tags" / "casualties.yaml", root, regular=True)
+    assert not fine.problems and fine.entry.record.name == "Casualties"

@@ -104,10 +104,10 @@ def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, mo
     monkeypatch.setattr(load, "BATCH", 2)
     real = load.parse_file
 
-    def failing(path, root, validate=True, cwd=None, *, where):
+    def failing(path, root, validate=True, cwd=None, regular=False, *, where):
         if validate == (where == "here") and path.suffix == ".md":
             raise RuntimeError(f"broken {where}")
-        return real(path, root, validate, cwd)
+        return real(path, root, validate, cwd, regular)
 
     class Hang(Exception):  # not TimeoutError: an OSError, which multiprocessing's join would swallow
         pass
