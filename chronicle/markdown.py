@@ -35,13 +35,20 @@ _md.add_render_rule("image", _image_as_text)
 # A summary that is one line of words and plain punctuation, and does not start like a list, is one
 # paragraph whatever CommonMark says: it is written without parsing (tests/test_markdown.py checks that
 # this gives what markdown-it gives). No emphasis, code, link, HTML, entity or escape can occur in it.
-_PLAIN_LINE = re.compile(r"(?:[^\W_]|[ ,.;:'\"’‘“”—–\-?!()%/])+")
+_PUNCTUATION = {ord(c): None for c in " ,.;:'\"’‘“”—–-?!()%/"}  # the plain punctuation, deleted
 _LIST_START = re.compile(r"[-+]|\d+[.)]")
+
+
+def _plain_line(text: str) -> bool:
+    """Return whether `text` is letters and digits (no `_`) and plain punctuation only: what is left
+    once that punctuation is deleted is alphanumeric (three times faster than a pattern)."""
+    rest = text.translate(_PUNCTUATION)
+    return bool(text) and (not rest or rest.isalnum())
 
 
 @lru_cache(maxsize=65536)  # a summary shows on its event's page and the timeline: parse it once
 def render(text: str) -> Markup:
     """Return the HTML of a Markdown summary; raw HTML in it is shown as text, never interpreted."""
-    if text == text.strip() and _PLAIN_LINE.fullmatch(text) and not _LIST_START.match(text):
+    if text == text.strip() and _plain_line(text) and not _LIST_START.match(text):
         return Markup("<p>" + text.replace('"', "&quot;") + "</p>\n")
     return Markup(_md.render(text))
