@@ -68,11 +68,12 @@ class Graph:
 
     def when(self, entry: Entry) -> dates.When:
         """Return the parsed date of an event, statement, figure or source."""
-        when = entry.__dict__.get("_when")
-        if when is None:
+        try:
+            return entry.when_parsed  # kept on the entry (a file's record does not change)
+        except AttributeError:
             record = entry.record
-            when = entry.__dict__["_when"] = dates.parse(record.as_of if entry.kind == "figures" else record.date)
-        return when
+            when = entry.when_parsed = dates.parse(record.as_of if entry.kind == "figures" else record.date)
+            return when
 
     def get(self, kind: str, rid: str) -> Entry:
         """Return the entry of `kind` with id `rid`."""
