@@ -53,9 +53,9 @@ class Graph:
     cache: dict = field(default_factory=dict)  # views keep derived lookups here, one graph at a time
     changed: set | None = None  # (kind, id) of the records `relink` redid; None after a full link
 
-    @property
-    def entries(self) -> dict:
-        return self.content.entries
+    def __post_init__(self):
+        # Records by kind: the content's, kept as an attribute, not a property (read a million times).
+        self.entries = self.content.entries
 
     @property
     def quotes(self) -> list:
