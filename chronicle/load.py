@@ -104,7 +104,6 @@ class Loader:
         self._order: list | None = None  # the paths, sorted; None when files came or went
         self._last: Content | None = None  # what content() returned last
         self._touched: set = set()  # paths re-read since then
-        self._regular: set = set()  # paths the last walk found to be regular files
 
     def scan(self) -> None:
         """Read every content file.
@@ -115,7 +114,8 @@ class Loader:
         self._order = None
         self._last = None
         if self.root.is_dir():
-            self.parsed = parse_files(self._walk(self.root), self.root, self._regular)
+            paths, regular = self._walk(self.root)
+            self.parsed = parse_files(paths, self.root, regular)
 
     def update(self, paths) -> None:
         """Re-read the files at `paths` (added, changed or removed; folders too)."""
@@ -140,19 +140,19 @@ class Loader:
                     del self.parsed[known]
             if path.is_dir() and not path.is_symlink():
                 folders = True
-                for found in self._walk(path):
+                for found in self._walk(path)[0]:
                     self.parsed[found] = parse_file(found, self.root)
             elif path.exists() or path.is_symlink():
                 if not any(IGNORED.search(part) for part in path.relative_to(self.root).parts):
                     self.parsed[path] = parse_file(path, self.root)
         return folders
 
-    def _walk(self, folder: Path) -> list:
-        """Return the content files under `folder`, sorted, skipping editor and system droppings.
+    def _walk(self, folder: Path) -> tuple[list, set]:
+        """Return the content files under `folder`, sorted, skipping editor and system droppings, and
+        those of them that are regular files (not links), as the folder listing tells without a system
+        call per file: reading one needs no stat first.
 
-        Symbolic links to folders are listed, not followed, so that they are reported. The regular
-        files (not links), as the folder listing tells without a system call per file, are kept in
-        `_regular`: reading one needs no stat first.
+        Symbolic links to folders are listed, not followed, so that they are reported.
         """
         found, regular, folders = [], set(), [os.fspath(folder)]
         while folders:
@@ -175,8 +175,7 @@ class Loader:
                     if not is_dir and entry.is_file(follow_symlinks=False):
                         regular.add(entry.path)
         paths = [Path(name) for name in sorted(found)]
-        self._regular = {path for path in paths if os.fspath(path) in regular}
-        return paths
+        return paths, {path for path in paths if os.fspath(path) in regular}
 
     def content(self) -> Content:
         """Return the Content assembled from every file read: records, texts and all problems."""
