@@ -144,15 +144,15 @@ class Site:
         """Render one HTML page at site path `path`, recording what it depends on. `jsonld_data` is
         the page's JSON-LD as data, or as its ready <script> element (Markup)."""
         parts = self._parts(path)
-        facets = search.page_facets(self.graph, path, self.track)  # what the search index learns of a record page
-        html = self.env.get_template(template).render(
+        facets = search.page_facets(self.graph, path, self.track)  # what the search index learns of it
+        text = self.env.get_template(template).render(
             page=path, link=parts.link, parts=parts, title=title, chronology=self.chronology,
             facets=facets, chrome=self._chrome(path),
             description=description or self.chronology.description,
             canonical=(self.base_url + path) if self.base_url else "",
             jsonld=(jsonld_data if isinstance(jsonld_data, Markup) else jsonld.script(jsonld_data)) if jsonld_data else "",
             graph=self.graph, views=views, urls=urls, when=self.graph.when, **context)
-        self.files[path] = html
+        self.files[path] = text
         if self.track:
             self.deps[path] = frozenset(deps) | {("chronology",)} | (facets.deps if facets else frozenset())
 
