@@ -110,7 +110,8 @@ def _stage(timings: dict, name: str):
 
 
 PARALLEL_FROM = 400  # pages; below this a second process costs more than it saves
-_shared: tuple = ()  # (graph, base_url, writer), inherited by the forked worker
+CHUNK = 64  # pages either rendering process takes at a time (the last few decide how close they finish)
+_shared: tuple = ()  # (graph, base_url, writer, chunks, taken), inherited by the forked worker
 
 
 def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
@@ -127,21 +128,26 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
         for path, data in site.render(write=writer.write).items():  # the data files and assets
             writer.write(path, data)
         return
-    # This process renders the pages of people, organisations and places (which need where their
-    # names occur in the sources: worked out here, after forking, while the other process renders),
-    # and the feeds and exports; the other renders 7 in 11 of the remaining pages (which balanced the
-    # two at 10,000 events).
+    # This process writes the feeds and exports and renders the pages of people, organisations and
+    # places (which need where their names occur in the sources: worked out here, after forking,
+    # while the other process renders). The other pages are cut into chunks, in order, which both
+    # processes take one at a time until none is left: they finish within a chunk of each other,
+    # however this machine's speed varies while they run (a fixed share of the pages left one of them
+    # idle for tenths of a second).
     named = ("people/", "organisations/", "places/")
     rest = [p for p in specs if not p.startswith(named)]
-    theirs_paths = [p for i, p in enumerate(rest) if i % 11 < 7]
-    _shared = (graph, base_url, writer)
+    chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)  # how many chunks either process has taken
+    _shared = (graph, base_url, writer, chunks, taken)
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            theirs = pool.submit(_render_part, theirs_paths)
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            theirs = pool.submit(_render_part)
             for path, data in site.data_files(specs).items():
                 writer.write(path, data)
             views.all_name_occurrences(graph)  # every entity page asks: one pass over the texts for all
-            site.render(paths=set(specs) - set(theirs_paths), write=writer.write)
+            site.render_pages([p for p in specs if p.startswith(named)], writer.write)
+            _render_chunks(site, chunks, taken, writer.write)
             writer.paths += theirs.result()
     finally:
         _shared = ()
@@ -149,9 +155,20 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
         writer.write(path, data)
 
 
-def _render_part(paths: list) -> list:
-    """Render and write the pages at `paths` (in the forked process); return the paths written."""
-    graph, base_url, writer = _shared
+def _render_chunks(site: Site, chunks: list, taken, write) -> None:
+    """Render the next chunk of pages not yet taken by either process, until none is left."""
+    while True:
+        with taken.get_lock():
+            at = taken.value
+            taken.value = at + 1
+        if at >= len(chunks):
+            return
+        site.render_pages(chunks[at], write)
+
+
+def _render_part() -> list:
+    """Render and write chunks of pages (in the forked process); return the paths written."""
+    graph, base_url, writer, chunks, taken = _shared
     writer.paths = []
-    Site(graph, base_url=base_url, track=False).render(paths=set(paths), write=writer.write)
+    _render_chunks(Site(graph, base_url=base_url, track=False), chunks, taken, writer.write)
     return writer.paths

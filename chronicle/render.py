@@ -247,6 +247,14 @@ class Site:
             self.files.update(self.assets())
         return self.files
 
+    def render_pages(self, paths: list, write) -> None:
+        """Render the pages at `paths`, in that order, handing each to `write(path, html)`."""
+        specs = self.specs()
+        for path in paths:
+            method, args = specs[path]
+            getattr(self, method)(*args)
+            write(path, self.files.pop(path))
+
     def data_files(self, specs: dict) -> dict:
         """Return the feed, sitemap, robots.txt and the exports: they depend on everything."""
         pages = sorted(p for p in specs if p != "404.html")

@@ -43,6 +43,7 @@ def test_two_processes_render_and_write_what_one_renders(tmp_path, monkeypatch):
     graph = pipeline.check(ROOT / "content")
     one = Site(graph).render()
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(pipeline, "CHUNK", 5)  # many chunks, taken by both processes in turn
     assert threading.active_count() == 1  # so render_into forks the second process, which writes its pages
     result = pipeline.build(ROOT / "content", tmp_path / "site", index=False)
     site = tmp_path / "site"
