@@ -69,14 +69,16 @@ class Parts:
         return Markup("".join(f'<mark class="diff">{escape(text)}</mark>' if differs else escape(text)
                               for text, differs in chunks))
 
-    def entity_links(self, entities: dict) -> Markup:
-        """The people, organisations, places and tags of a record, as chips under their headings."""
+    def entity_links(self, record) -> Markup:
+        """The people, organisations, places and tags a record names, as chips under their headings."""
+        g = self.graph
         groups = []
-        for kind, items in entities.items():
-            if items:
-                chips = "".join(f'<li><a class="chip chip-{kind}" href="{self.href(it["href"])}">'
-                                f'{escape(it["title"])}</a></li>' for it in items)
-                groups.append(f'  <dt>{ENTITY_LABELS[kind]}</dt>\n  <dd><ul class="inline">{chips}</ul></dd>\n')
+        for kind, label in ENTITY_LABELS.items():
+            ids = getattr(record, kind, ())
+            if ids:
+                chips = "".join(f'<li><a class="chip chip-{kind}" href="{self.href(urls.page(kind, rid))}">'
+                                f'{escape(views.title_of(g, kind, rid))}</a></li>' for rid in ids)
+                groups.append(f'  <dt>{label}</dt>\n  <dd><ul class="inline">{chips}</ul></dd>\n')
         return Markup('<dl class="entities">\n' + "".join(groups) + "</dl>\n") if groups else Markup("")
 
     def ref_list(self, items) -> Markup:
@@ -163,6 +165,6 @@ class Parts:
             f'    <p class="when">{self.date(when)}</p>\n'
             f'    <div class="summary">{markdown.render(entry.body)}</div>\n'
             f'    <p class="marks">Sources: {self.cite_marks(views.citations(g, "events", eid))}</p>\n'
-            f'    {self.entity_links(views.entity_links(g, record))}\n'
+            f'    {self.entity_links(record)}\n'
             f'  </article>\n'
             f'</li>')

@@ -373,7 +373,7 @@ class Site:
                     deps |= self._record_deps(kind, rid)
         self.page(urls.page("events", eid), "event.html", entry.record.title, _summary(entry.body),
                   jsonld.event_script(g, eid, self.base_url, self._articles), deps=deps, entry=entry, prev=prev, next=nxt,
-                  cites=views.citations(g, "events", eid), entities=views.entity_links(g, entry.record),
+                  cites=views.citations(g, "events", eid),
                   statements=views.refs(g, "statements", statements), figures=figures,
                   discrepancies=views.refs(g, "discrepancies", discrepancies), related=related)
 

@@ -109,11 +109,6 @@ def refs(graph: Graph, kind: str, ids) -> list[dict]:
             for rid in ids]
 
 
-def entity_links(graph: Graph, record) -> dict:
-    """Return the people, organisations, places and tags an event names, as link data."""
-    return {kind: refs(graph, kind, getattr(record, kind, [])) for kind in ("people", "organisations", "places", "tags")}
-
-
 def related_events(graph: Graph, rid: str) -> list[dict]:
     """Return the events that share the most people, organisations, places or tags with `rid`.
 
