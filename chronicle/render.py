@@ -1,7 +1,6 @@
 """Render: the linked graph in, every output file of the site (path -> text) out."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import FunctionType, MethodType
 

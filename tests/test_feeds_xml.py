@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from types import SimpleNamespace
 
 from hypothesis import given, settings, strategies as st

@@ -98,7 +98,7 @@ def test_a_second_build_waits_for_the_first(make_content, tmp_path):
         assert process.poll() is None and not out.exists()
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
-    assert stdout.startswith(f"built ") and (out / "events" / "losses.html").is_file()
+    assert stdout.startswith("built ") and (out / "events" / "losses.html").is_file()
     assert leftovers(tmp_path) == []
     assert root.is_dir()
 
