@@ -13,8 +13,9 @@ reference (benchmarks/reference.py) on the same files, to tell how fast the mach
 times each, the fastest of each kept, as this machine's speed changes from minute to minute; their
 ratio is the column "build ÷ bare loop". Then one full build with the search index gives the search
 time, the full build's time, CPU time, output size and Pagefind's memory (run last: its seconds of both
-cores at full load slowed the builds timed after it). Then it starts the preview's incremental path (chronicle/incremental.py), edits one event file at a
-time and reports the time from saving the file to the rebuilt site. Content and output go to
+cores at full load slowed the builds timed after it). Then it starts the preview's incremental path
+(chronicle/incremental.py), edits one event file at a time and reports the time from saving the file
+to the rebuilt site. Content and output go to
 /dev/shm when it exists, so the disk does not dominate. Timings are reported, never asserted.
 """
 from __future__ import annotations

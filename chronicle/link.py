@@ -125,15 +125,8 @@ def link(content: Content, timings: dict | None = None) -> Graph:
     graph.texts = {sid: prepared(text) for sid, text in content.texts.items()}
     cited = _citations(content)
     _search_quotes(graph, cited, meanwhile)
-    texts, sources, broken = graph.texts, graph.entries["sources"], content.broken["sources"]
-    for entry, name, i, citation in cited:  # in this process alone: the usual case is written out
-        text = texts.get(citation.source)
-        if text is not None and citation.source not in broken:
-            found = text.locate(citation.quote, citation.occurrence)
-            if type(found) is Span and not sources[citation.source].record.chrome:
-                graph.located.append(Quote(entry.kind, entry.id, i, citation.source, citation.quote, found))
-                continue
-        _locate(graph, entry, name, i, citation, lookup)  # a problem, or page chrome to check
+    for entry, name, i, citation in cited:
+        _locate(graph, entry, name, i, citation, lookup)
     if timings is not None:
         timings["verify"] = timings.get("verify", 0.0) + time.perf_counter() - started - aside
     _index_quotes(graph)

@@ -408,7 +408,7 @@ def _parse_regular(path: Path, parts: tuple, shown: str, validate: bool) -> Pars
 
 
 def _parse_sized(path: Path, parts: tuple, shown: str, validate: bool, size: int | None) -> Parsed:
-    """Return what a file of `size` bytes (None: not yet known, found by reading) gives."""
+    """Return what a file of `size` bytes (None: not yet known, found by reading up to its limit) gives."""
     if parts == (CONFIG_FILE,):
         parsed = Parsed("chronology", "chronology", shown=shown)
         parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed, validate, size)
@@ -419,7 +419,7 @@ def _parse_sized(path: Path, parts: tuple, shown: str, validate: bool, size: int
     model, suffix = schema.KINDS[kind]
     limit = MAX_TEXT_BYTES if kind == "sources" and path.suffix == ".txt" else MAX_RECORD_BYTES
     if size is None:
-        size = -limit  # read at most the limit; a larger file raises _TooBig
+        size = _AtMost(limit)  # read up to the limit; a larger file raises _TooBig
     elif size > limit:
         return _too_big(kind, shown, size, limit)
     if kind == "sources" and path.suffix == ".txt":
@@ -459,11 +459,15 @@ class _TooBig(Exception):
         self.size, self.limit = size, limit
 
 
+class _AtMost(int):
+    """The size of a file not stat'ed: the most it may hold, its limit (see `_contents`)."""
+
+
 class _Replaced(Exception):
     """A file listed as a regular file is now a link (or gone to something else): it is looked at again."""
 
 
-def _read_bytes(path: Path, parsed: Parsed, shown: str, size: int = 0) -> Parsed:
+def _read_bytes(path: Path, parsed: Parsed, shown: str, size: int) -> Parsed:
     try:
         parsed.data = _contents(path, size)
     except OSError as err:
@@ -527,18 +531,18 @@ def _check_chrome_lines(entry: Entry, text: str, content: Content) -> None:
                                             f"chrome lines '{chrome.lines}' go past the end of the text ({count} lines)"))
 
 
-def _contents(path: Path, size: int | None) -> bytes:
+def _contents(path: Path, size: int) -> bytes:
     """Return the bytes of a file: one read, without the file objects of open() (20,000 files).
 
     `size` is what lstat said (more reads if the file has grown since); or, for a file listed as regular
-    and not stat'ed, minus the most it may hold: it is opened without following a link (_Replaced if it
-    has become one) and read in pieces, and _TooBig is raised as soon as it holds more."""
-    if size is not None and size < 0:
-        return _contents_unsized(path, -size)
+    and not stat'ed, `_AtMost` its limit: it is opened without following a link (_Replaced if it has
+    become one) and read in pieces, and _TooBig is raised as soon as it holds more."""
+    if type(size) is _AtMost:
+        return _contents_unsized(path, size)
     fd = os.open(path, _READ)
     try:
-        data = os.read(fd, (size or 0) + 1)
-        if len(data) <= (size or 0):  # a regular file gives less than asked only at its end
+        data = os.read(fd, size + 1)
+        if len(data) <= size:  # a regular file gives less than asked only at its end
             return data
         chunks = [data]
         while chunk := os.read(fd, 1 << 20):
@@ -578,7 +582,7 @@ _NO_LINK = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)  # a fifo
 _FIRST_READ = 1 << 16  # most content files are a few kilobytes
 
 
-def _read(path: Path, into, shown: str, size: int = 0) -> str | None:
+def _read(path: Path, into, shown: str, size: int) -> str | None:
     try:
         data = _contents(path, size)
     except OSError as err:
@@ -590,7 +594,7 @@ def _read(path: Path, into, shown: str, size: int = 0) -> str | None:
     return text
 
 
-def _load_yaml_record(path, kind, record_id, model, content, validate=True, size=0) -> Entry | None:
+def _load_yaml_record(path, kind, record_id, model, content, validate, size) -> Entry | None:
     shown = content.shown  # the path as messages show it
     text = _read(path, content, shown, size)
     if text is None:
@@ -602,7 +606,7 @@ def _load_yaml_record(path, kind, record_id, model, content, validate=True, size
     return _record(doc, kind, record_id, model, shown, content, validate)
 
 
-def _load_markdown_record(path, kind, record_id, model, content, validate=True, size=0) -> Entry | None:
+def _load_markdown_record(path, kind, record_id, model, content, validate, size) -> Entry | None:
     shown = content.shown  # the path as messages show it
     text = _read(path, content, shown, size)
     if text is None:

@@ -27,14 +27,13 @@ class Parts:
         self._hrefs: dict = {}
 
     def href(self, path: str) -> str:
-        """The link to a site path, escaped for an attribute (each page's worked out once: an anchor,
-        such as a quote's place in its source, is written after its page's link, not kept)."""
+        """The link to a site path, escaped for an attribute (each page's worked out once; anchored
+        links, such as a quote's place in its source, seldom repeat and are not kept, as in `link`)."""
         found = self._hrefs.get(path)
         if found is None:
-            page, hash_, anchor = path.partition("#")
-            if hash_ and page:
-                return self.href(page) + "#" + escape(anchor)
-            found = self._hrefs[path] = escape(self.link(path))
+            found = escape(self.link(path))
+            if "#" not in path:
+                self._hrefs[path] = found
         return found
 
     def date(self, when) -> Markup:

@@ -236,23 +236,20 @@ class Site:
         specs = self.specs()
         if paths is None:
             views.all_name_occurrences(self.graph)  # every entity page asks: one pass over the texts
-        for path in (specs if paths is None else [p for p in specs if p in paths]):
-            method, args = specs[path]
-            getattr(self, method)(*args)
-            if write is not None:
-                write(path, self.files.pop(path))
+        self.render_pages(specs if paths is None else [p for p in specs if p in paths], write)
         if paths is None:
             self.files.update(self.data_files(specs))
             self.files.update(self.assets())
         return self.files
 
-    def render_pages(self, paths: list, write) -> None:
-        """Render the pages at `paths`, in that order, handing each to `write(path, html)`."""
+    def render_pages(self, paths, write=None) -> None:
+        """Render the pages at `paths`, in that order: into `files`, or handed each to `write(path, html)`."""
         specs = self.specs()
         for path in paths:
             method, args = specs[path]
             getattr(self, method)(*args)
-            write(path, self.files.pop(path))
+            if write is not None:
+                write(path, self.files.pop(path))
 
     def data_files(self, specs: dict) -> dict:
         """Return the feed, sitemap, robots.txt and the exports: they depend on everything."""
