@@ -114,8 +114,8 @@ class Loader:
         self._order = None
         self._last = None
         if self.root.is_dir():
-            paths, regular = self._walk(self.root)
-            self.parsed = parse_files(paths, self.root, regular)
+            names, regular = self._walk(self.root)
+            self.parsed = parse_files(names, self.root, regular)
 
     def update(self, paths) -> None:
         """Re-read the files at `paths` (added, changed or removed; folders too)."""
@@ -140,7 +140,7 @@ class Loader:
                     del self.parsed[known]
             if path.is_dir() and not path.is_symlink():
                 folders = True
-                for found in self._walk(path)[0]:
+                for found in map(Path, self._walk(path)[0]):
                     self.parsed[found] = parse_file(found, self.root)
             elif path.exists() or path.is_symlink():
                 if not any(IGNORED.search(part) for part in path.relative_to(self.root).parts):
@@ -148,9 +148,10 @@ class Loader:
         return folders
 
     def _walk(self, folder: Path) -> tuple[list, set]:
-        """Return the content files under `folder`, sorted, skipping editor and system droppings, and
-        those of them that are regular files (not links), as the folder listing tells without a system
-        call per file: reading one needs no stat first.
+        """Return the names of the content files under `folder`, sorted, skipping editor and system
+        droppings, and those of them that are regular files (not links), as the folder listing tells
+        without a system call per file: reading one needs no stat first. Names, not Paths: making
+        20,000 Paths here, before the reading is shared by two processes, took a tenth of the loading.
 
         Symbolic links to folders are listed, not followed, so that they are reported.
         """
@@ -174,8 +175,7 @@ class Loader:
                     found.append(entry.path)
                     if not is_dir and entry.is_file(follow_symlinks=False):
                         regular.add(entry.path)
-        paths = [Path(name) for name in sorted(found)]
-        return paths, {path for path in paths if os.fspath(path) in regular}
+        return sorted(found), regular
 
     def content(self) -> Content:
         """Return the Content assembled from every file read: records, texts and all problems."""
@@ -263,75 +263,101 @@ def _check_top_level(root: Path, content: Content) -> None:
 
 
 PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
-CHILD_SHARE = 60  # per cent of the files the second process reads: this one also validates them all
-BATCH = 250  # files the second process sends back at a time
+BATCH = 100  # files either process takes at a time (the last few decide how close they finish)
 
 
-def parse_files(paths: list, root: Path, regular=frozenset()) -> dict:
-    """Return what each file gives (Path -> Parsed), in the order of `paths`.
+def parse_files(names: list, root: Path, regular=frozenset()) -> dict:
+    """Return what each file gives (Path -> Parsed), in the order of `names` (file names).
 
-    With many files, a second process (forked, so it starts at once) reads and parses more than half
-    of them, and sends back plain data: the parsed YAML, not yet validated, as tuples (pickling
-    dataclasses and Path keys took three times as long to read back), in batches as it goes. This
-    process, once it has read its own share, validates those into records batch by batch while the
-    other reads on; sending records themselves (pydantic models) back cost more than it saved.
-    Not used where threads run (the preview server), as forking a threaded process is unsafe.
-    `regular` holds the paths the folder listing found to be regular files (see `parse_file`).
+    With many files, a second process (forked, so it starts at once) reads and parses part of them and
+    sends back plain data: the parsed YAML, not yet validated, as tuples (pickling dataclasses and Path
+    keys took three times as long to read back), a batch at a time. This process validates those into
+    records (sending records themselves, pydantic models, back cost more than it saved) and reads the
+    rest itself. The files are cut into batches, in order, which both processes take one at a time
+    until none is left, so that they finish together however the work is shared: this one, which also
+    validates the other's files, takes fewer (a fixed share left one of them idle for tenths of a second,
+    as this machine's speed changes). Not used where threads run (the preview server), as forking a
+    threaded process is unsafe. `regular` holds the names the folder listing found to be regular files
+    (see `parse_file`).
     """
-    if not second_process_pays(len(paths), PARALLEL_FROM):
-        cwd = os.getcwd()  # once, not per file
-        return {path: parse_file(path, root, cwd=cwd, regular=path in regular) for path in paths}
-    theirs_at = [i for i in range(len(paths)) if i * CHILD_SHARE % 100 < CHILD_SHARE]  # spread evenly
-    theirs_paths = [paths[i] for i in theirs_at]
+    cwd = os.getcwd()  # once, not per file
+    if not second_process_pays(len(names), PARALLEL_FROM):
+        return {path: parse_file(path, root, cwd=cwd, regular=name in regular)
+                for name, path in zip(names, map(Path, names))}
+    batches = [names[i:i + BATCH] for i in range(0, len(names), BATCH)]
     context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)  # how many batches either process has taken
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_parse_unvalidated, args=(theirs_paths, root, sender, receiver, regular),
+    child = context.Process(target=_parse_unvalidated, args=(batches, taken, root, sender, receiver, regular),
                             daemon=True)
     child.start()
     sender.close()
+    found: dict = {}
+    ordered: list = [None] * len(batches)  # the Paths of each batch
+
+    def take_theirs() -> bool:
+        """Validate the next batch the other process sent; return False once it has sent them all."""
+        message = pickle.loads(receiver.recv_bytes())
+        if isinstance(message, BaseException):
+            raise message
+        if message is None:
+            return False
+        at, flats = message
+        ordered[at] = paths = [Path(name) for name in batches[at]]
+        for path, flat in zip(paths, flats):
+            found[path] = _validate_pending(_unflattened(flat))
+        return True
+
     try:
-        taken = set(theirs_at)
-        cwd = os.getcwd()  # once, not per file
-        mine = {paths[i]: parse_file(paths[i], root, cwd=cwd, regular=paths[i] in regular)
-                for i in range(len(paths)) if i not in taken}
-        # Read only now: a thread unpickling while this one parses would compete with it for the GIL.
-        done = 0
-        while done < len(theirs_paths):
-            batch = pickle.loads(receiver.recv_bytes())
-            if isinstance(batch, BaseException):
-                raise batch
-            for flat in batch:
-                mine[theirs_paths[done]] = _validate_pending(_unflattened(flat))
-                done += 1
+        theirs = True
+        while (at := _take(taken)) < len(batches):
+            ordered[at] = paths = [Path(name) for name in batches[at]]
+            for name, path in zip(batches[at], paths):
+                found[path] = parse_file(path, root, cwd=cwd, regular=name in regular)
+            while theirs and receiver.poll():  # what the other has sent meanwhile, so that its pipe drains
+                theirs = take_theirs()
+        while theirs:
+            theirs = take_theirs()
     finally:
         receiver.close()  # if this process stopped reading, the other's sending fails and it ends
         child.join()
-    return {path: mine[path] for path in paths}
+    return {path: found[path] for paths in ordered for path in paths}
 
 
-def _parse_unvalidated(paths: list, root: Path, sender, receiver, regular) -> None:
-    """Parse `paths` without validating them and send them back in batches (in the second process).
+def _take(taken) -> int:
+    """Return the number of the next batch, shared by both processes, and count it taken."""
+    with taken.get_lock():
+        at = taken.value
+        taken.value = at + 1
+    return at
 
-    A thread sends each batch as it is made, so that parsing goes on while the first process has not
-    yet started reading (a pipe holds only a little); an error is sent as the last batch."""
+
+def _parse_unvalidated(batches: list, taken, root: Path, sender, receiver, regular) -> None:
+    """Parse batches of files not yet taken, without validating them, and send each back (in the second
+    process), then None.
+
+    A thread sends each batch as it is made, so that parsing goes on while the first process is busy
+    with its own (a pipe holds only a little); an error is sent as the last message."""
     receiver.close()  # the reading end, inherited: with it open here, a send would wait for ever once
     outbox: queue.SimpleQueue = queue.SimpleQueue()  # the first process stopped reading
+    stopped = threading.Event()
 
     def send() -> None:
         try:
             while (data := outbox.get()) is not None:
                 sender.send_bytes(data)
         except OSError:  # the first process stopped reading: it raised, and will not wait for more
-            pass
+            stopped.set()
 
     thread = threading.Thread(target=send)
     thread.start()
     try:
         cwd = os.getcwd()
-        for start in range(0, len(paths), BATCH):
-            found = [_flattened(parse_file(path, root, validate=False, cwd=cwd, regular=path in regular))
-                     for path in paths[start:start + BATCH]]
-            outbox.put(pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        while not stopped.is_set() and (at := _take(taken)) < len(batches):
+            flats = [_flattened(parse_file(Path(name), root, validate=False, cwd=cwd, regular=name in regular))
+                     for name in batches[at]]
+            outbox.put(pickle.dumps((at, flats), protocol=pickle.HIGHEST_PROTOCOL))
+        outbox.put(pickle.dumps(None))
     except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
         outbox.put(pickle.dumps(err, protocol=pickle.HIGHEST_PROTOCOL))
     finally:

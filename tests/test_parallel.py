@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import signal
 import threading
+import time
 
 from conftest import ROOT
 
@@ -106,8 +107,12 @@ def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, mo
     real = load.parse_file
 
     def failing(path, root, validate=True, cwd=None, regular=False, *, where):
-        if validate == (where == "here") and path.suffix == ".md":
-            raise RuntimeError(f"broken {where}")
+        ours = validate  # this process validates as it reads; the other leaves that to this one
+        if ours == (where == "here"):
+            if path.suffix == ".md":
+                raise RuntimeError(f"broken {where}")
+        else:
+            time.sleep(0.005)  # the process that does not fail is the slower: the other surely reads an event
         return real(path, root, validate, cwd, regular)
 
     class Hang(Exception):  # not TimeoutError: an OSError, which multiprocessing's join would swallow
