@@ -134,7 +134,7 @@ def link(content: Content, timings: dict | None = None) -> Graph:
 
 
 VERIFY_PARALLEL_FROM = 5000  # quotes; below this a second process costs more than it saves
-_shared_texts: dict = {}  # the graph's prepared texts, inherited by the forked process
+_shared: tuple = ()  # (prepared texts, (source id, quotes) to search, sources taken), inherited by the forked process
 
 
 def _citations(content: Content) -> list:
@@ -152,9 +152,10 @@ def _citations(content: Content) -> list:
 def _search_quotes(graph: Graph, cited: list, meanwhile) -> None:
     """Look for every cited quote in its source text ahead of `_locate`, which then finds each one
     remembered, and run `meanwhile()`: with many quotes, a second process (forked, so it has the
-    texts) searches two sources in three while this one runs `meanwhile()` and searches the others.
-    The results are those of searching here."""
-    global _shared_texts
+    texts) searches sources one after another while this one runs `meanwhile()`, then both take the
+    sources left in turn until none is left, so that they finish together. The results are those of
+    searching here."""
+    global _shared
     wanted: dict = {}  # source id -> [(quote, occurrence)]
     for _, _, _, citation in cited:
         wanted.setdefault(citation.source, []).append((citation.quote, citation.occurrence))
@@ -162,30 +163,36 @@ def _search_quotes(graph: Graph, cited: list, meanwhile) -> None:
     if not second_process_pays(sum(len(wanted[sid]) for sid in sids), VERIFY_PARALLEL_FROM):
         meanwhile()
         return  # _locate searches for each quote as it comes
-    _shared_texts = graph.texts
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)  # how many sources either process has taken
+    _shared = (graph.texts, [(sid, wanted[sid]) for sid in sids], taken)
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            theirs = pool.submit(_search_in, [(sid, wanted[sid]) for i, sid in enumerate(sids) if i % 3])
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            theirs = pool.submit(_search_in)
             meanwhile()
-            for sid in sids[0::3]:
-                text = graph.texts[sid]
-                for quote, occurrence in wanted[sid]:
-                    text.locate(quote, occurrence)
+            _search_in()
             for sid, found in theirs.result().items():
                 graph.texts[sid].remember(found)
     finally:
-        _shared_texts = {}
+        _shared = ()
 
 
-def _search_in(items: list) -> dict:
-    """Return, for each (source id, quotes), what locating each quote in that source finds."""
+def _search_in() -> dict:
+    """Locate the quotes of each source not yet taken by either process, until none is left; return,
+    for each source searched, what locating each quote found."""
+    texts, items, taken = _shared
     found = {}
-    for sid, quotes in items:
-        text = _shared_texts[sid]
+    while True:
+        with taken.get_lock():
+            at = taken.value
+            taken.value = at + 1
+        if at >= len(items):
+            return found
+        sid, quotes = items[at]
+        text = texts[sid]
         for quote, occurrence in quotes:
             text.locate(quote, occurrence)
         found[sid] = text.located()
-    return found
 
 
 def _index_references(graph: Graph) -> None:

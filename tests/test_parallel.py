@@ -78,7 +78,24 @@ def test_two_processes_verify_what_one_verifies(tmp_path, monkeypatch):
     assert threading.active_count() == 1  # so link forks the second process
     parallel = verified()
     assert parallel[:2] == (problems, quotes)
-    assert len(parallel[2]) == 3  # of the five sources: searched by the second process only (two in three)
+
+    # Both processes take sources in turn; while this one is held up before its turn, the other takes
+    # them all: every quote is then found by the other process, and the results are the same.
+    real = link._index_references
+
+    def slow(graph):
+        time.sleep(1)
+        real(graph)
+
+    monkeypatch.setattr(link, "_index_references", slow)
+    cite.prepared.cache_clear()
+    held_up = verified()
+    assert held_up[:2] == (problems, quotes)
+    assert held_up[2] == sorted(graph_sources(content))
+
+
+def graph_sources(content) -> list:
+    return [path.stem for path in (content / "sources").glob("*.yaml")]
 
 
 def test_a_build_leaves_nothing_for_the_cyclic_collector(tmp_path):
