@@ -111,7 +111,7 @@ def _stage(timings: dict, name: str):
 
 PARALLEL_FROM = 400  # pages; below this a second process costs more than it saves
 CHUNK = 64  # pages either rendering process takes at a time (the last few decide how close they finish)
-_shared: tuple = ()  # (graph, base_url, writer, chunks, taken), inherited by the forked worker
+_shared: tuple = ()  # (site, writer, chunks, taken), inherited by the forked worker
 
 
 def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
@@ -137,9 +137,10 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
     named = ("people/", "organisations/", "places/")
     rest = [p for p in specs if not p.startswith(named)]
     chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
+    site.compile_templates()  # once, for both processes
     context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)  # how many chunks either process has taken
-    _shared = (graph, base_url, writer, chunks, taken)
+    _shared = (site, writer, chunks, taken)
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             theirs = pool.submit(_render_part)
@@ -168,7 +169,7 @@ def _render_chunks(site: Site, chunks: list, taken, write) -> None:
 
 def _render_part() -> list:
     """Render and write chunks of pages (in the forked process); return the paths written."""
-    graph, base_url, writer, chunks, taken = _shared
+    site, writer, chunks, taken = _shared  # the Site as it was when this process was forked
     writer.paths = []
-    _render_chunks(Site(graph, base_url=base_url, track=False), chunks, taken, writer.write)
+    _render_chunks(site, chunks, taken, writer.write)
     return writer.paths
