@@ -36,10 +36,19 @@ def quote_link(quote) -> str:
 def text_fragment(words: str) -> str:
     """Return a URL text fragment (#:~:text=start,end) that browsers scroll to and highlight."""
     tokens = words.split()
-    enc = lambda s: quote(s, safe="")  # noqa: E731 - commas and dashes must be escaped too
     if len(tokens) <= 8:
-        return ":~:text=" + enc(" ".join(tokens))
-    return ":~:text=" + enc(" ".join(tokens[:4])) + "," + enc(" ".join(tokens[-4:]))
+        return ":~:text=" + fragment_term(" ".join(tokens))
+    return ":~:text=" + fragment_term(" ".join(tokens[:4])) + "," + fragment_term(" ".join(tokens[-4:]))
+
+
+def fragment_term(text: str) -> str:
+    """Return `text` percent-encoded (UTF-8) as one term of a text directive: every character but
+    letters, digits and _ . ~, since a term must encode ',' and '&' (they separate terms and directives)
+    and '-' (it marks a prefix- or -suffix term), which urllib's quote keeps."""
+    words = text.replace(" ", "")
+    if words.isalnum() and words.isascii():  # the usual case, a few times faster than quote
+        return text.replace(" ", "%20")
+    return quote(text, safe="").replace("-", "%2D")
 
 
 @lru_cache(maxsize=262144)
