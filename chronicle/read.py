@@ -39,10 +39,10 @@ class _Loader(_BaseLoader):
         pass
 
     def resolve(self, kind, value, implicit):
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
+        if kind is not _SCALAR:  # no path resolvers: a list or mapping has its default tag
+            return _COLLECTION_TAGS[kind]
         if not implicit[0]:
-            return self.DEFAULT_SCALAR_TAG
+            return _STR
         tag = self._plain_tags.get(value)
         if tag is None:
             if len(self._plain_tags) > 100_000:  # plain values repeat (ids, dates); titles need not be kept
@@ -53,7 +53,9 @@ class _Loader(_BaseLoader):
 
 
 _constructor = yaml.constructor.SafeConstructor()
-_STR = "tag:yaml.org,2002:str"
+_STR = _BaseLoader.DEFAULT_SCALAR_TAG
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+_COLLECTION_TAGS = {_MAPPING: _BaseLoader.DEFAULT_MAPPING_TAG, _SEQUENCE: _BaseLoader.DEFAULT_SEQUENCE_TAG}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _PLAIN = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null")}
 
@@ -180,9 +182,12 @@ def _shallow(text: str) -> bool:
 
 
 def _build(node, key_path, doc, problems, path, first_line, record=False):
+    kind = type(node)
+    if kind is _SCALAR and not record and (node.tag == _STR or node.tag == _TIMESTAMP):
+        return node.value  # the usual case, first (dates stay text: see below)
     if record:
         doc._lines[key_path] = first_line + node.start_mark.line
-    if isinstance(node, yaml.MappingNode):
+    if kind is _MAPPING:
         result: dict = {}
         seen: dict = {}
         for key_node, value_node in node.value:
@@ -198,11 +203,14 @@ def _build(node, key_path, doc, problems, path, first_line, record=False):
                     "YAML would silently keep only the last one; remove or merge one of them"))
                 continue
             seen[key] = key_line
-            result[key] = _build(value_node, key_path + (key,), doc, problems, path, first_line, record)
+            result[key] = _build(value_node, key_path + (key,) if record else key_path, doc, problems, path,
+                                 first_line, record)
             if record:
                 doc._lines[key_path + (key,)] = key_line
         return result
-    if isinstance(node, yaml.SequenceNode):
+    if kind is _SEQUENCE:
+        if not record:
+            return [_build(item, key_path, doc, problems, path, first_line) for item in node.value]
         return [_build(item, key_path + (i,), doc, problems, path, first_line, record)
                 for i, item in enumerate(node.value)]
     if record:
