@@ -25,6 +25,7 @@ class Parts:
         self.graph = graph
         self.link = link  # site path -> link relative to the page
         self._hrefs: dict = {}
+        self._lines: dict = {}  # (href, title) -> a line of ref_list
 
     def href(self, path: str) -> str:
         """The link to a site path, escaped for an attribute (each page's worked out once; anchored
@@ -81,9 +82,16 @@ class Parts:
         return Markup('<dl class="entities">\n' + "".join(groups) + "</dl>\n") if groups else Markup("")
 
     def ref_list(self, items) -> Markup:
-        """A list of links to records (see views.refs)."""
-        return Markup("<ul>\n" + "".join(f'<li><a href="{self.href(it["href"])}">{escape(it["title"])}</a></li>\n'
-                                         for it in items) + "</ul>")
+        """A list of links to records (see views.refs); each line made once for the pages of a folder."""
+        lines = self._lines
+        out = []
+        for it in items:
+            key = (it["href"], it["title"])
+            line = lines.get(key)
+            if line is None:
+                line = lines[key] = f'<li><a href="{self.href(it["href"])}">{escape(it["title"])}</a></li>\n'
+            out.append(line)
+        return Markup("<ul>\n" + "".join(out) + "</ul>")
 
     def figure_row(self, fid: str) -> Markup:
         """A figure as a table row: who claims it, what is counted, how many, as of when, reported by."""

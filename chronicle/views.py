@@ -104,9 +104,20 @@ def citations(graph: Graph, kind: str, rid: str) -> list[Cite]:
 
 
 def refs(graph: Graph, kind: str, ids) -> list[dict]:
-    """Return link data for a list of ids of one kind."""
-    return [{"id": rid, "kind": kind, "title": title_of(graph, kind, rid), "href": urls.page(kind, rid)}
-            for rid in ids]
+    """Return link data for a list of ids of one kind: {"id", "kind", "title", "href"} each, made once
+    per graph (an event is listed on some ten pages: as related, next, previous, reported...); the
+    same dict each time, so it is not to be changed."""
+    made = graph.cache.get("refs")
+    if made is None:
+        made = graph.cache["refs"] = {}
+    found = []
+    for rid in ids:
+        ref = made.get((kind, rid))
+        if ref is None:
+            ref = made[(kind, rid)] = {"id": rid, "kind": kind, "title": title_of(graph, kind, rid),
+                                       "href": urls.page(kind, rid)}
+        found.append(ref)
+    return found
 
 
 def related_events(graph: Graph, rid: str) -> list[dict]:
