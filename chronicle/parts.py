@@ -25,7 +25,7 @@ class Parts:
         self.graph = graph
         self.link = link  # site path -> link relative to the page
         self._hrefs: dict = {}
-        self._lines: dict = {}  # (href, title) -> a line of ref_list
+        self._lines: dict = {}  # (href, title) -> a line of ref_list; (kind, id) -> an entity's chip
 
     def href(self, path: str) -> str:
         """The link to a site path, escaped for an attribute (each page's worked out once; anchored
@@ -71,15 +71,22 @@ class Parts:
 
     def entity_links(self, record) -> Markup:
         """The people, organisations, places and tags a record names, as chips under their headings."""
-        g = self.graph
         groups = []
         for kind, label in ENTITY_LABELS.items():
             ids = getattr(record, kind, ())
             if ids:
-                chips = "".join(f'<li><a class="chip chip-{kind}" href="{self.href(urls.page(kind, rid))}">'
-                                f'{escape(views.title_of(g, kind, rid))}</a></li>' for rid in ids)
+                chips = "".join([self._chip(kind, rid) for rid in ids])
                 groups.append(f'  <dt>{label}</dt>\n  <dd><ul class="inline">{chips}</ul></dd>\n')
         return Markup('<dl class="entities">\n' + "".join(groups) + "</dl>\n") if groups else Markup("")
+
+    def _chip(self, kind: str, rid: str) -> str:
+        """A link to an entity as a chip, made once for the pages of a folder."""
+        key = (kind, rid)
+        chip = self._lines.get(key)
+        if chip is None:
+            chip = self._lines[key] = (f'<li><a class="chip chip-{kind}" href="{self.href(urls.page(kind, rid))}">'
+                                       f'{escape(views.title_of(self.graph, kind, rid))}</a></li>')
+        return chip
 
     def ref_list(self, items) -> Markup:
         """A list of links to records (see views.refs); each line made once for the pages of a folder."""
