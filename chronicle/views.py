@@ -175,13 +175,19 @@ def timeline_positions(graph: Graph) -> dict:
 
 def _member_positions(graph: Graph, kind: str, value: str) -> list:
     """Return the timeline positions of the events referring to an entity (sorted, like the list)."""
-    cache = graph.cache.setdefault("member_positions", {})  # passed on while the timeline holds
-    members = graph.referrers(kind, value, "events")
-    kept = cache.get((kind, value))
+    cache = graph.cache.get("member_positions")  # passed on while the timeline holds
+    if cache is None:
+        cache = graph.cache["member_positions"] = {}
+    key = (kind, value)
+    members = graph.refs.get(key, _NO_REFS).get("events", ())  # graph.referrers, without a call
+    kept = cache.get(key)
     if kept is None or kept[0] is not members:  # re-linking copies the lists it changes
         order = timeline_positions(graph)
-        kept = cache[(kind, value)] = (members, [order[e] for e in members])
+        kept = cache[key] = (members, [order[e] for e in members])
     return kept[1]
+
+
+_NO_REFS: dict = {}
 
 
 def neighbours(graph: Graph, rid: str) -> tuple:

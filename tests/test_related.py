@@ -53,3 +53,17 @@ def test_the_nearest_positions_are_found_walking_out_from_here(positions, here, 
     positions.discard(here)
     expected = sorted(positions, key=lambda p: (abs(p - here), p > here))[:k]
     assert views._nearest(sorted(positions), here, k) == expected
+
+
+def test_an_event_naming_no_one_and_nothing_has_no_related_events(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "events" / "zz-unattached.md").write_text(
+        "---\ndate: 2025-01\ntitle: An event naming no entity\ncitations:\n  - source: us-confirms-deaths\n"
+        "    quote: The Akhmat unit, known for its ferocity and brutality, operates under the command of "
+        "Chechen leader Ramzan Kadyrov.\n---\nA summary.\n")
+    graph = pipeline.check(content)
+    assert views.related_events(graph, "zz-unattached") == []
+    assert ranked_plainly(graph, "zz-unattached") == []
