@@ -80,8 +80,9 @@ def test_edit_reload_break_and_recover_in_the_browser(content):
         assert "Ukraine mounts an incursion" in page.locator("h1").inner_text()
 
         event.write_text(original.replace("title: Ukraine mounts", "title: Edited live, Ukraine mounts"))
-        page.wait_for_function("() => document.querySelector('h1').textContent.includes('Edited live')",
-                               timeout=15_000)
+        # (while the page reloads, it may have no heading yet)
+        page.wait_for_function("() => document.querySelector('h1') && "
+                               "document.querySelector('h1').textContent.includes('Edited live')", timeout=15_000)
 
         event.write_text(original.replace("title:", "titel:"))
         page.wait_for_function("() => document.title.includes('problem')", timeout=15_000)
