@@ -76,7 +76,9 @@ def test_edit_reload_break_and_recover_in_the_browser(content):
         page = chromium.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(f"http://127.0.0.1:{port}/events/ukraine-incursion-into-kursk.html")
-        page.wait_for_function("() => window.LiveReload !== undefined", timeout=10_000)  # under the site's CSP
+        # Under the site's CSP, livereload.js runs and connects (an edit before its handshake is not seen).
+        page.wait_for_function("() => window.LiveReload !== undefined && window.LiveReload.connector.protocol",
+                               timeout=10_000)
         assert "Ukraine mounts an incursion" in page.locator("h1").inner_text()
 
         event.write_text(original.replace("title: Ukraine mounts", "title: Edited live, Ukraine mounts"))
