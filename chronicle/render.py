@@ -442,7 +442,7 @@ class Site:
         g = self.graph
         entry = g.entries[kind][rid]
         path = urls.page(kind, rid)
-        count, listed, deps = self.fragments.get(("entity list", kind, rid), lambda: self._entity_list(kind, rid))
+        count, listed, deps = self._entity_list(kind, rid)
         occurrences = self.fragments.get(("occurrences", kind, rid), lambda: (
             self._parts(path).occurrences(
                 views.name_occurrences(g, kind, rid) if kind != "tags" else []),
@@ -452,15 +452,27 @@ class Site:
                   kind=kind, entry=entry, count=count, listed=listed, occurrences=occurrences)
 
     def _entity_list(self, kind: str, rid: str) -> tuple:
-        """Return (count, <li> lines, dependency keys) of what links to an entity, with its dependencies."""
+        """Return (count, <li> lines, dependency keys) of what links to an entity.
+
+        A popular tag lists thousands of records. Its lines are kept in blocks of ENTITY_BLOCK, each
+        depending on the records its lines show and on the entity's members (their order), so that
+        after one record changes, the preview remakes one block, not thousands of lines and the
+        registration of each line's keys (which took more than half of such an edit).
+        """
         path = urls.page(kind, rid)
-        members = {("members", kind, rid)}
+        members = frozenset({("members", kind, rid)})
         items = self.fragments.get(("entity items", kind, rid), lambda: (self._entity_items(kind, rid), members))
-        folders = {by: _line_folder(path, by) for by in ("events", "statements", "figures")}
-        kept = self.fragments.kept
-        found = [kept(("listed", folders[by], by, i)) or self._listed(path, by, i) for by, i in items]
-        deps = set(members).union(*[keys for _, keys in found])  # a popular tag lists thousands
-        return (len(items), Markup("\n".join([line for line, _ in found])), frozenset(deps)), deps
+
+        def block(start: int):
+            def make():
+                found = [self._listed(path, by, i) for by, i in items[start:start + ENTITY_BLOCK]]
+                deps = members.union(*[keys for _, keys in found]) if self.track else _UNTRACKED
+                return ("\n".join([line for line, _ in found]), deps), deps
+            return self.fragments.get(("entity block", kind, rid, start), make)
+
+        blocks = [block(start) for start in range(0, len(items), ENTITY_BLOCK)]
+        deps = members.union(*[keys for _, keys in blocks]) if self.track else _UNTRACKED
+        return len(items), Markup("\n".join([text for text, _ in blocks])), deps
 
     def _entity_items(self, kind: str, rid: str) -> list:
         """Return (kind, id) of the events, statements and figures linking to an entity, in date order."""
@@ -493,6 +505,7 @@ class Site:
 
 
 _UNTRACKED = frozenset()  # the dependency keys of a page or piece when they are not tracked
+ENTITY_BLOCK = 100  # lines of an entity page kept together (see Site._entity_list)
 
 
 def _line_folder(page: str, by: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from chronicle import pipeline
+from chronicle import pipeline, render
 from chronicle.incremental import Preview
 from chronicle.render import Site
 
@@ -83,7 +83,14 @@ def test_editing_an_event_title_redoes_only_its_neighbourhood(project):
     assert "A new title" in (preview.out / f"events/{eid}.html").read_text()
 
 
-def test_a_sequence_of_edits_equals_a_full_build(project):
+@pytest.fixture(params=[100, 2], ids=["entity lines in one block", "in blocks of two"])
+def entity_block(request, monkeypatch):
+    """An entity page's lines are kept in blocks (render.ENTITY_BLOCK): the shipped content's fit in one."""
+    monkeypatch.setattr(render, "ENTITY_BLOCK", request.param)
+    return request.param
+
+
+def test_a_sequence_of_edits_equals_a_full_build(entity_block, project):
     content, preview, tmp_path = project
     ids = event_ids(content)
     events = content / "events"
