@@ -16,7 +16,7 @@ from .highlight import paragraphs
 from .link import Graph, Quote
 from .dates import MONTHS
 from .schema import COUNTED, COUNTED_WORDS, QUALIFIER_WORDS  # noqa: F401 - templates use views.COUNTED_WORDS
-from .worddiff import marked
+from .worddiff import marked_renderings
 
 KIND_LABELS = {"events": ("Event", "Events"), "sources": ("Source", "Sources"),
                "statements": ("Statement", "Statements"), "figures": ("Figure", "Figures"),
@@ -224,12 +224,8 @@ def renderings(graph: Graph, rid: str) -> list[dict]:
     quotes = graph.quotes_of("statements", rid)
     texts = [graph.texts[q.source].text[q.span.start:q.span.end] for q in quotes]
     cites = citations(graph, "statements", rid)
-    out = []
-    for i, q in enumerate(quotes):
-        other = texts[1] if i == 0 and len(texts) > 1 else texts[0]
-        chunks = marked(texts[i], other) if len(texts) > 1 else [(texts[i], False)]
-        out.append({"cite": cites[i], "chunks": chunks})
-    return out
+    chunks = marked_renderings(texts) if len(texts) > 1 else [[(text, False)] for text in texts]
+    return [{"cite": cite, "chunks": marks} for cite, marks in zip(cites, chunks)]
 
 
 def figure_groups(graph: Graph, ids) -> list[dict]:

@@ -22,9 +22,26 @@ def marked(text: str, other: str) -> list[tuple[str, bool]]:
 
     Chunks alternate: each is a longest run of marked or of unmarked text. A gap between two marked
     words is marked with them; a gap beside an unmarked word is not."""
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
-    keys = [_key(text[a:b]) for a, b in words]
-    same = _shared(keys, [_key(w) for w in _WORD.findall(other)])
+    return _marked(text, *_words(text), _words(other)[1])
+
+
+def marked_renderings(texts: list) -> list:
+    """Return the chunks of each text (as `marked`), the first marked against the second and every
+    other against the first; each text's words are compared once."""
+    words = [_words(text) for text in texts]
+    return [_marked(text, *words[i], words[1 if i == 0 else 0][1]) for i, text in enumerate(texts)]
+
+
+def _words(text: str) -> tuple[list, list]:
+    """Return where each word of `text` is, and its key."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    return spans, [_key(text[a:b]) for a, b in spans]
+
+
+def _marked(text: str, words: list, keys: list, other_keys: list) -> list[tuple[str, bool]]:
+    if keys == other_keys:  # two sources printing the same words: the usual case
+        return [(text, False)] if text else []
+    same = _shared(keys, other_keys)
     chunks: list[tuple[str, bool]] = []
     at = last = 0  # where the current run starts; where the last word ended
     previous = False

@@ -89,3 +89,19 @@ spaced = st.lists(st.sampled_from(["the", "troops", "were", "expendable", "“lo
 @given(spaced, spaced)
 def test_marked_chunks_are_the_longest_runs_of_marked_and_unmarked_text(text, other):
     assert worddiff.marked(text, other) == marked_plainly(text, other)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab ,.\u201c\"", max_size=20), min_size=2, max_size=4))
+def test_renderings_are_each_marked_against_the_other(texts):
+    # the first against the second, every other against the first: each text's words compared once
+    expected = [worddiff.marked(text, texts[1] if i == 0 else texts[0]) for i, text in enumerate(texts)]
+    assert worddiff.marked_renderings(texts) == expected
+    for text, chunks in zip(texts, expected):
+        assert "".join(chunk for chunk, _ in chunks) == text
+
+
+def test_the_same_words_printed_differently_are_not_marked():
+    text = "Kirby said: \u201cThey are treated as expendable.\u201d"
+    assert worddiff.marked(text, 'kirby said "they are treated as expendable"') == [(text, False)]
+    assert worddiff.marked("", "") == []
