@@ -50,6 +50,18 @@ class _Template(jinja2.Template):
         template.root_render_func.__globals__["escape"] = html.escape  # the compiled module's own name
         return template
 
+    def new_context(self, vars=None, shared=False, locals=None):
+        """A page's context, as Jinja2 makes it, but from a plain dict of the template's globals, made
+        once: Jinja2 walks their ChainMap twice a page (into the page's variables and into the names of
+        its globals). The environment's globals are set before any template is loaded (`environment`)."""
+        if shared or locals:
+            return super().new_context(vars, shared, locals)
+        flat = self.__dict__.get("_flat_globals")
+        if flat is None:
+            flat = self._flat_globals = dict(self.globals)
+        return self.environment.context_class(self.environment, {**flat, **vars} if vars else dict(flat),
+                                              self.name, self.blocks, globals=flat)
+
 
 class _Environment(jinja2.Environment):
     """Jinja2's environment, finding a loaded template in a plain dict: every page asks for its own
