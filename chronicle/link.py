@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from . import dates
 from .cite import Miss, Span, prepared
 from .load import Content, Entry, slug
-from .parallel import second_process_pays
+from .parallel import second_process_pays, take
 from .schema import Citation
 from .problems import Problem, did_you_mean
 
@@ -182,17 +182,13 @@ def _search_in() -> dict:
     for each source searched, what locating each quote found."""
     texts, items, taken = _shared
     found = {}
-    while True:
-        with taken.get_lock():
-            at = taken.value
-            taken.value = at + 1
-        if at >= len(items):
-            return found
+    while (at := take(taken)) < len(items):
         sid, quotes = items[at]
         text = texts[sid]
         for quote, occurrence in quotes:
             text.locate(quote, occurrence)
         found[sid] = text.located()
+    return found
 
 
 def _index_references(graph: Graph) -> None:

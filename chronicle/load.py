@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from .parallel import second_process_pays
+from .parallel import second_process_pays, take
 from .problems import Problem, did_you_mean, visible
 from .read import Document, decode, parse_yaml, split_front_matter
 
@@ -310,7 +310,7 @@ def parse_files(names: list, root: Path, regular=frozenset()) -> dict:
 
     try:
         theirs = True
-        while (at := _take(taken)) < len(batches):
+        while (at := take(taken)) < len(batches):
             ordered[at] = paths = [Path(name) for name in batches[at]]
             for name, path in zip(batches[at], paths):
                 found[path] = parse_file(path, root, cwd=cwd, regular=name in regular)
@@ -322,14 +322,6 @@ def parse_files(names: list, root: Path, regular=frozenset()) -> dict:
         receiver.close()  # if this process stopped reading, the other's sending fails and it ends
         child.join()
     return {path: found[path] for paths in ordered for path in paths}
-
-
-def _take(taken) -> int:
-    """Return the number of the next batch, shared by both processes, and count it taken."""
-    with taken.get_lock():
-        at = taken.value
-        taken.value = at + 1
-    return at
 
 
 def _parse_unvalidated(batches: list, taken, root: Path, sender, receiver, regular) -> None:
@@ -353,7 +345,7 @@ def _parse_unvalidated(batches: list, taken, root: Path, sender, receiver, regul
     thread.start()
     try:
         cwd = os.getcwd()
-        while not stopped.is_set() and (at := _take(taken)) < len(batches):
+        while not stopped.is_set() and (at := take(taken)) < len(batches):
             flats = [_flattened(parse_file(Path(name), root, validate=False, cwd=cwd, regular=name in regular))
                      for name in batches[at]]
             outbox.put(pickle.dumps((at, flats), protocol=pickle.HIGHEST_PROTOCOL))

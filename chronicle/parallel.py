@@ -1,4 +1,5 @@
-"""When a second process pays for itself: the build forks one for reading, verifying and rendering."""
+"""The build's second process, forked for reading, verifying and rendering: when it pays for itself, and
+how the two processes share the work (each takes the next piece from a shared counter until none is left)."""
 from __future__ import annotations
 
 import os
@@ -13,3 +14,12 @@ def second_process_pays(work: int, threshold: int) -> bool:
     is unsafe, as the child may inherit a lock some thread held.
     """
     return work >= threshold and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+
+
+def take(taken) -> int:
+    """Return the next number of `taken`, a counter shared by the forked processes (a
+    multiprocessing.Value), and count it taken: each piece of work numbered so is done by one of them."""
+    with taken.get_lock():
+        at = taken.value
+        taken.value = at + 1
+    return at

@@ -25,7 +25,8 @@ class Parts:
         self.graph = graph
         self.link = link  # site path -> link relative to the page
         self._hrefs: dict = {}
-        self._lines: dict = {}  # (href, title) -> a line of ref_list; (kind, id) -> an entity's chip
+        self._lines: dict = {}  # (href, title) -> a line of ref_list
+        self._chips: dict = {}  # (kind, id) -> an entity's chip
 
     def href(self, path: str) -> str:
         """The link to a site path, escaped for an attribute (each page's worked out once; anchored
@@ -82,9 +83,9 @@ class Parts:
     def _chip(self, kind: str, rid: str) -> str:
         """A link to an entity as a chip, made once for the pages of a folder."""
         key = (kind, rid)
-        chip = self._lines.get(key)
+        chip = self._chips.get(key)
         if chip is None:
-            chip = self._lines[key] = (f'<li><a class="chip chip-{kind}" href="{self.href(urls.page(kind, rid))}">'
+            chip = self._chips[key] = (f'<li><a class="chip chip-{kind}" href="{self.href(urls.page(kind, rid))}">'
                                        f'{escape(views.title_of(self.graph, kind, rid))}</a></li>')
         return chip
 

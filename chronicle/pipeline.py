@@ -12,7 +12,7 @@ from pathlib import Path
 from . import views
 from .link import Graph, link
 from .load import load
-from .parallel import second_process_pays
+from .parallel import second_process_pays, take
 from .problems import ContentErrors
 from .render import Site
 from .search import IndexStats, index_site
@@ -133,10 +133,9 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
     # while the other process renders). The other pages are cut into chunks, in order, which both
     # processes take one at a time until none is left: they finish within a chunk of each other,
     # however this machine's speed varies while they run (a fixed share of the pages left one of them
-    # idle for tenths of a second).
-    # Pages that show many records or compare them (the timeline, indexes, sources, discrepancies) come
-    # first, the thousands of single records last: a costly chunk left for the end kept one process
-    # busy for a fifth of a second after the other had finished.
+    # idle for tenths of a second). Pages that show many records or compare them (the timeline,
+    # indexes, sources, discrepancies) come first, the thousands of single records last: a costly
+    # chunk left for the end kept one process busy for a fifth of a second after the other finished.
     named = ("people/", "organisations/", "places/")
     rest = sorted((p for p in specs if not p.startswith(named)), key=_single_record)
     chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
@@ -169,12 +168,7 @@ SINGLE_RECORDS = ("events/", "statements/", "figures/")
 
 def _render_chunks(site: Site, chunks: list, taken, write) -> None:
     """Render the next chunk of pages not yet taken by either process, until none is left."""
-    while True:
-        with taken.get_lock():
-            at = taken.value
-            taken.value = at + 1
-        if at >= len(chunks):
-            return
+    while (at := take(taken)) < len(chunks):
         site.render_pages(chunks[at], write)
 
 
