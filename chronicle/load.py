@@ -292,8 +292,7 @@ def parse_files(names: list, root: Path, regular=frozenset()) -> dict:
                             daemon=True)
     child.start()
     sender.close()
-    found: dict = {}
-    ordered: list = [None] * len(batches)  # the Paths of each batch
+    done: list = [None] * len(batches)  # each batch's (Path, Parsed) pairs
 
     def take_theirs() -> bool:
         """Validate the next batch the other process sent; return False once it has sent them all."""
@@ -303,17 +302,14 @@ def parse_files(names: list, root: Path, regular=frozenset()) -> dict:
         if message is None:
             return False
         at, flats = message
-        ordered[at] = paths = [Path(name) for name in batches[at]]
-        for path, flat in zip(paths, flats):
-            found[path] = _validate_pending(_unflattened(flat))
+        done[at] = [(Path(name), _validate_pending(_unflattened(flat))) for name, flat in zip(batches[at], flats)]
         return True
 
     try:
         theirs = True
         while (at := take(taken)) < len(batches):
-            ordered[at] = paths = [Path(name) for name in batches[at]]
-            for name, path in zip(batches[at], paths):
-                found[path] = parse_file(path, root, cwd=cwd, regular=name in regular)
+            done[at] = [(path, parse_file(path, root, cwd=cwd, regular=name in regular))
+                        for name, path in zip(batches[at], map(Path, batches[at]))]
             while theirs and receiver.poll():  # what the other has sent meanwhile, so that its pipe drains
                 theirs = take_theirs()
         while theirs:
@@ -321,7 +317,7 @@ def parse_files(names: list, root: Path, regular=frozenset()) -> dict:
     finally:
         receiver.close()  # if this process stopped reading, the other's sending fails and it ends
         child.join()
-    return {path: found[path] for paths in ordered for path in paths}
+    return {path: parsed for pairs in done for path, parsed in pairs}
 
 
 def _parse_unvalidated(batches: list, taken, root: Path, sender, receiver, regular) -> None:

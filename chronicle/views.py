@@ -179,15 +179,13 @@ def _member_positions(graph: Graph, kind: str, value: str) -> list:
     if cache is None:
         cache = graph.cache["member_positions"] = {}
     key = (kind, value)
-    members = graph.refs.get(key, _NO_REFS).get("events", ())  # graph.referrers, without a call
+    members = graph.referrers(kind, value, "events")
     kept = cache.get(key)
     if kept is None or kept[0] is not members:  # re-linking copies the lists it changes
         order = timeline_positions(graph)
         kept = cache[key] = (members, [order[e] for e in members])
     return kept[1]
 
-
-_NO_REFS: dict = {}
 
 
 def neighbours(graph: Graph, rid: str) -> tuple:

@@ -124,8 +124,7 @@ def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, mo
     real = load.parse_file
 
     def failing(path, root, validate=True, cwd=None, regular=False, *, where):
-        ours = validate  # this process validates as it reads; the other leaves that to this one
-        if ours == (where == "here"):
+        if validate == (where == "here"):  # this process validates as it reads; the other leaves that here
             if path.suffix == ".md":
                 raise RuntimeError(f"broken {where}")
         else:
