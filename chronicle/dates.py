@@ -26,6 +26,9 @@ class When:
     upper: tuple
     parts: tuple
 
+    def __hash__(self) -> int:
+        return hash(self.edtf)  # equal dates have equal texts; cheaper than hashing every field (a cache key)
+
     @cached_property  # worked out once: a date is shared by the records it dates, and shown on many pages
     def words(self) -> str:
         """Return the date in words, e.g. 'about December 2024'."""

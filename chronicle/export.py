@@ -49,6 +49,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import orjson
 
@@ -136,6 +137,7 @@ def _stamp(text: str) -> tuple | None:
     return tuple(int(part) for part in match.groups() if part is not None)
 
 
+@lru_cache(maxsize=65536)  # a date is shared by many records: thousands of events, a few hundred dates
 def shape(when: dates.When) -> Shape:
     """Return the Shape of a parsed date."""
     open_start = abs(when.lower[0]) >= _OPEN
@@ -161,6 +163,11 @@ def shape(when: dates.When) -> Shape:
 
 def when_json(when: dates.When) -> dict:
     """Return a date as {edtf, words, lower, upper}; an open bound is null."""
+    return dict(_when_json(when))  # a copy: the caller may change its own
+
+
+@lru_cache(maxsize=65536)
+def _when_json(when: dates.When) -> dict:
     return {"edtf": when.edtf, "words": when.words,
             "lower": when.iso("lower") or None, "upper": when.iso("upper") or None}
 
@@ -256,8 +263,11 @@ def _tl_date(parts: tuple) -> dict:
     return dict(zip(("year", "month", "day"), parts))
 
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
 def _paragraphs(text: str) -> str:
-    blocks = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text.strip())]
+    blocks = [" ".join(block.split()) for block in _BLANK_LINE.split(text.strip())]
     return "".join(f"<p>{html.escape(block, quote=False)}</p>" for block in blocks if block)
 
 

@@ -139,17 +139,24 @@ def atom(graph: Graph, base: str | None) -> str:
     if base:
         lines.append("  " + _link(base + "feed.xml", "application/atom+xml", rel="self"))
     lines.append("  <generator>chronicle</generator>")
+    updated, categories = {}, {}  # by day and by tag: thousands of events share a few hundred of each
     for entry in events:
         when = graph.when(entry)
+        day = _latest(when)
+        if day not in updated:
+            updated[day] = "    " + _leaf("updated", _timestamp(day))
         lines += ["  <entry>",
                   "    " + _leaf("title", entry.record.title),
                   "    " + _leaf("id", entry_id(entry.id, base)),
-                  "    " + _leaf("updated", _timestamp(_latest(when))),
+                  updated[day],
                   "    " + _link(_href(urls.page("events", entry.id), base), "text/html")]
         for tag in entry.record.tags:
-            record = graph.entries["tags"].get(tag)
-            label = record.record.name if record else tag
-            lines.append(f'    <category term="{_attr(tag)}" label="{_attr(label)}" />')
+            category = categories.get(tag)
+            if category is None:
+                record = graph.entries["tags"].get(tag)
+                label = record.record.name if record else tag
+                category = categories[tag] = f'    <category term="{_attr(tag)}" label="{_attr(label)}" />'
+            lines.append(category)
         summary = " ".join(entry.body.split())
         lines += ["    " + _leaf("summary", f"Date: {when.words}. {summary}".rstrip(), ' type="text"'),
                   "  </entry>"]
