@@ -267,14 +267,21 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def _paragraphs(text: str) -> str:
-    blocks = [" ".join(block.split()) for block in _BLANK_LINE.split(text.strip())]
+    blocks = [" ".join(block.split()) for block in _BLANK_LINE.split(text.strip())] if "\n" in text.strip() \
+        else [" ".join(text.split())]  # most summaries are one line
     return "".join(f"<p>{html.escape(block, quote=False)}</p>" for block in blocks if block)
+
+
+def _source_item(graph: Graph, sid: str, cited: dict) -> str:
+    item = cited[sid] = f"<li>{html.escape(graph.entries['sources'][sid].record.title, quote=False)}</li>"
+    return item
 
 
 def timelinejs(graph: Graph) -> dict:
     """Return the events as a TimelineJS3 JSON object."""
     settings = graph.content.chronology
     events = []
+    cited: dict = {}  # source id -> its <li>: a source is cited by many events
     for eid in graph.timeline:
         entry = graph.entries["events"][eid]
         when = graph.when(entry)
@@ -286,14 +293,13 @@ def timelinejs(graph: Graph) -> dict:
         if form.start and form.end:
             slide["end_date"] = _tl_date(form.end)
         slide["display_date"] = when.words
-        sources = []
+        sources = {}  # the <li> of each source cited, once, in citation order
         for citation in entry.record.citations:
-            title = graph.entries["sources"][citation.source].record.title
-            if title not in sources:
-                sources.append(title)
+            sources.setdefault(citation.source, None)
         text = _paragraphs(entry.body)
         if sources:
-            text += "<p>Sources:</p><ul>" + "".join(f"<li>{html.escape(t, quote=False)}</li>" for t in sources) + "</ul>"
+            items = dict.fromkeys(cited.get(sid) or _source_item(graph, sid, cited) for sid in sources)
+            text += "<p>Sources:</p><ul>" + "".join(items) + "</ul>"
         slide["text"] = {"headline": html.escape(entry.record.title, quote=False), "text": text}
         if entry.record.tags:
             tag = entry.record.tags[0]

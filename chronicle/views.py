@@ -139,14 +139,19 @@ def related_events(graph: Graph, rid: str) -> list[dict]:
     shared.pop(here, None)
     # The best share most; among those sharing as many, the nearest in time, then the earlier. Most
     # candidates (some 70) share one entity: the nearest of them are found by walking out from this
-    # event's position, not by ranking them all.
+    # event's position, not by ranking them all; those sharing more are put apart in one pass.
+    more: dict = {}  # entities shared (two or more) -> positions
+    for p, n in shared.items():
+        if n > 1:
+            more.setdefault(n, []).append(p)
     picked: list = []
-    levels = sorted(set(shared.values()), reverse=True)
-    for level in levels:
-        group = sorted(shared if len(levels) == 1 else [p for p, n in shared.items() if n == level])
-        picked += _nearest(group, here, RELATED_LIMIT - len(picked))
+    for level in sorted(more, reverse=True):
+        picked += _nearest(sorted(more[level]), here, RELATED_LIMIT - len(picked))
         if len(picked) == RELATED_LIMIT:
             break
+    else:
+        ones = sorted(p for p, n in shared.items() if n == 1) if more else sorted(shared)
+        picked += _nearest(ones, here, RELATED_LIMIT - len(picked))
     return refs(graph, "events", [graph.timeline[p] for p in sorted(picked)])
 
 
