@@ -98,10 +98,13 @@ class Graph:
         return counts
 
 
-def link(content: Content, timings: dict | None = None) -> Graph:
+def link(content: Content, timings: dict | None = None, then=None) -> Graph:
     """Return the linked graph of `content`; its problems list every broken reference and quote.
 
     If `timings` is given, the seconds spent verifying citations are added to timings['verify'].
+    `then(graph)`, if given, is called once the graph has its references and timeline, before its
+    quotes are located: while a second process locates them, when there are many (the build lays out
+    its pages and compiles its templates there, rather than after linking, in one process).
     """
     graph = Graph(content)
     _check_shared_ids(graph)
@@ -119,6 +122,8 @@ def link(content: Content, timings: dict | None = None) -> Graph:
         graph.timeline = sorted(content.entries["events"],
                                 key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
         _index_references(graph)
+        if then is not None:
+            then(graph)
         aside = time.perf_counter() - began
 
     started = time.perf_counter()

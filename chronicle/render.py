@@ -149,6 +149,7 @@ class Site:
         self._chromes: dict = {}
         self._articles: dict = {}  # source id -> its JSON-LD, for the events citing it
         self._links: dict = {}  # folder -> the Parts of its pages' links (see _parts)
+        self._compiled = False  # every template (see compile_templates)
 
     def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None,
              deps=(), **context) -> None:
@@ -204,8 +205,11 @@ class Site:
     def compile_templates(self) -> None:
         """Compile every page template now (a tenth of a second), not at its first page: before the
         second rendering process is forked, so that the two do not both compile them."""
+        if self._compiled:
+            return
         for name in self.env.list_templates(filter_func=lambda name: name.endswith(".html")):
             self.env.get_template(name)
+        self._compiled = True
 
     # ------------------------------------------------------------------ what pages exist
 

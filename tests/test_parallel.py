@@ -6,9 +6,11 @@ import signal
 import threading
 import time
 
+import pytest
 from conftest import ROOT
 
 from chronicle import cite, link, load, pipeline
+from chronicle.problems import ContentErrors
 from chronicle.render import Site
 
 
@@ -148,3 +150,49 @@ def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, mo
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+def test_the_build_lays_out_its_pages_while_the_quotes_are_located(tmp_path, monkeypatch):
+    """link(then=...) runs once the references and the timeline are known and before the quotes are
+    located (meanwhile, a second process locates them); the build makes its Site there and renders with it."""
+    seen = []
+
+    def then(graph):
+        seen.append((list(graph.timeline), dict(graph.refs), dict(graph.quotes_by_owner)))
+
+    graph = link.link(load.load(ROOT / "content"), then=then)
+    assert len(seen) == 1
+    timeline, refs, quotes = seen[0]
+    assert timeline == graph.timeline and len(timeline) > 10
+    assert refs == graph.refs and refs
+    assert quotes == {} and graph.quotes_by_owner
+
+    made = []
+    real = pipeline.render_into
+    monkeypatch.setattr(pipeline, "render_into", lambda g, w, b=None, site=None: (made.append(site), real(g, w, b, site)))
+    pipeline.build(ROOT / "content", tmp_path / "site", index=False)
+    assert isinstance(made[0], Site) and made[0]._compiled
+
+
+def test_a_template_that_fails_while_linking_is_met_again_by_the_rendering(tmp_path, monkeypatch):
+    """A broken template found while the build gets ready (during linking) does not hide the content's
+    problems, which are reported first, as they always were; without them, the rendering reports it."""
+    import jinja2
+
+    def broken(self):
+        raise jinja2.TemplateSyntaxError("unexpected '}'", 3)
+
+    monkeypatch.setattr(Site, "compile_templates", broken)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)  # so the rendering compiles them all too, before forking
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    event = sorted((content / "events").glob("*.md"))[0]
+    good = event.read_text()
+    event.write_text(good.replace("citations:\n", "citations:\n  - source: kirby-human-wave\n"
+                                  "    quote: treating these troops as expandable\n", 1))
+    with pytest.raises(ContentErrors):
+        pipeline.build(content, tmp_path / "site", index=False)
+    event.write_text(good)
+    with pytest.raises(jinja2.TemplateSyntaxError, match="unexpected"):
+        pipeline.build(content, tmp_path / "site", index=False)
+    assert not (tmp_path / "site").exists()
