@@ -136,9 +136,10 @@ class SourceText:
     def locate(self, quote: str, occurrence: int | None = None) -> Span | Miss:
         """Return the Span of `quote`, or a Miss saying why it could not be placed (remembered per text)."""
         key = (quote, occurrence)
-        if key not in self._located:
-            self._located[key] = self._locate(quote, occurrence)
-        return self._located[key]
+        found = self._located.get(key)
+        if found is None:
+            found = self._located[key] = self._locate(quote, occurrence)
+        return found
 
     def located(self) -> dict:
         """Return what `locate` has found so far: (quote, occurrence) -> Span or Miss."""
