@@ -176,14 +176,14 @@ def _search_quotes(graph: Graph, cited: list, meanwhile) -> None:
             meanwhile()
             _search_in()
             for sid, found in theirs.result().items():
-                graph.texts[sid].remember(found)
+                graph.texts[sid].remember(wanted[sid], found)
     finally:
         _shared = ()
 
 
 def _search_in() -> dict:
     """Locate the quotes of each source not yet taken by either process, until none is left; return,
-    for each source searched, what locating each quote found."""
+    for each source searched, what locating each of its quotes found (in their order, as plain values)."""
     texts, items, taken = _shared
     found = {}
     while (at := take(taken)) < len(items):
@@ -191,7 +191,7 @@ def _search_in() -> dict:
         text = texts[sid]
         for quote, occurrence in quotes:
             text.locate(quote, occurrence)
-        found[sid] = text.located()
+        found[sid] = text.located(quotes)
     return found
 
 
