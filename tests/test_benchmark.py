@@ -35,5 +35,7 @@ def test_benchmark_reports_every_stage(capsys):
     assert size["build"]["pages"] > 40 and size["build"]["bytes"] > 0 and size["build"]["peak_mb"] > 0
     assert 0 < size["build"]["without_search"] < size["build"]["total"] and size["build"]["cpu"] > 0
     assert size["reference"]["pages"] == sum(size["counts"].values()) + size["counts"]["sources"] + 1
+    pairs = [b / r for b, r in zip(size["all_builds_without_search"], size["all_bare_loops"])]
+    assert size["paired_ratios"] == pairs and size["paired_ratio_median"] == sorted(pairs)[len(pairs) // 2]
     assert len(size["preview"]["edits"]) == run.EDITS and size["preview"]["pages_rendered_median"] > 0
     assert capsys.readouterr().out.startswith("| 40 |")
