@@ -14,6 +14,10 @@ import pytest
 from browser import browser
 from conftest import ROOT
 
+# Stopping lets a search indexing that is running finish (serve.Indexer.close waits up to 30 s): on a
+# loaded machine, Pagefind may still be indexing the last rebuild when Ctrl-C comes.
+STOP_TIMEOUT = 40
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -111,7 +115,7 @@ def test_a_burst_of_saves_gives_one_rebuild(content):
         wait_for_line(process, lines, "rebuilt")
         time.sleep(2.5)  # anything still to come would arrive within the debounce window
         process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=10)
+        rest, _ = process.communicate(timeout=STOP_TIMEOUT)
     rebuilds = [line for line in lines + rest.splitlines() if ": rebuilt" in line or ": full rebuild" in line][1:]
     assert len(rebuilds) == 1, rebuilds
     assert "and 27 more: rebuilt" in rebuilds[0]
@@ -138,7 +142,7 @@ def test_ctrl_c_stops_cleanly_and_removes_the_preview_folder(content, tmp_path):
     with serving(content, port, env={**os.environ, "TMPDIR": str(scratch)}) as (process, lines):
         assert [p.name[:18] for p in scratch.iterdir()] == ["chronicle-preview-"]
         process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=10)
+        rest, _ = process.communicate(timeout=STOP_TIMEOUT)
     assert process.returncode == 0
     assert rest.strip().endswith("stopped") and "Traceback" not in rest
     assert list(scratch.iterdir()) == []
@@ -154,7 +158,7 @@ def test_listening_beyond_this_machine_gives_a_warning(content):
         wait_for_line(process, lines, f"serving http://0.0.0.0:{port}/")
     finally:
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=10)
+        process.communicate(timeout=STOP_TIMEOUT)
     assert lines[0] == ("warning: listening on 0.0.0.0: anyone who can reach this machine can read the preview. "
                         "Use the default (127.0.0.1) unless you mean it.")
 
