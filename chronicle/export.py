@@ -272,11 +272,6 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{html.escape(block, quote=False)}</p>" for block in blocks if block)
 
 
-def _source_item(graph: Graph, sid: str, cited: dict) -> str:
-    item = cited[sid] = f"<li>{html.escape(graph.entries['sources'][sid].record.title, quote=False)}</li>"
-    return item
-
-
 def timelinejs(graph: Graph) -> dict:
     """Return the events as a TimelineJS3 JSON object."""
     settings = graph.content.chronology
@@ -298,7 +293,10 @@ def timelinejs(graph: Graph) -> dict:
             sources.setdefault(citation.source, None)
         text = _paragraphs(entry.body)
         if sources:
-            items = dict.fromkeys(cited.get(sid) or _source_item(graph, sid, cited) for sid in sources)
+            for sid in sources:
+                if sid not in cited:
+                    cited[sid] = f"<li>{html.escape(graph.entries['sources'][sid].record.title, quote=False)}</li>"
+            items = dict.fromkeys(cited[sid] for sid in sources)  # two sources of the same title: listed once
             text += "<p>Sources:</p><ul>" + "".join(items) + "</ul>"
         slide["text"] = {"headline": html.escape(entry.record.title, quote=False), "text": text}
         if entry.record.tags:

@@ -93,7 +93,7 @@ def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
         graph = link(content, timings, then=get_ready)
     prepared = timings.pop("prepare", 0.0)
     timings["link"] -= timings.get("verify", 0.0) + prepared  # reported apart, and with the rendering
-    timings["render"] = prepared
+    timings["render"] = timings.get("render", 0.0) + prepared
     problems = content.problems + graph.problems
     if problems:
         raise ContentErrors(problems)

@@ -192,9 +192,14 @@ class Facets(NamedTuple):
     sort: str  # ISO date to sort by, or ''
     filters: tuple  # ((filter name, value), ...) in display order
     deps: frozenset  # dependency keys of the names shown as filter values
-    filter_spans: Markup = Markup("")
+    filter_spans: Markup
     """The filter values as Pagefind reads them, each ` <span data-pagefind-filter="name">value</span>`
     (made here rather than by a template loop: every record page has them)."""
+
+
+def _agent(graph: Graph, ref: str | None) -> list:
+    """Return [(kind, id)] of a speaker or claimant, or [] when there is none."""
+    return [(graph.kind_of(ref), ref)] if ref else []
 
 
 def page_facets(graph: Graph, path: str, track: bool = True) -> Facets | None:
@@ -209,20 +214,21 @@ def page_facets(graph: Graph, path: str, track: bool = True) -> Facets | None:
     if entry is None:  # an index page such as people/index.html
         return None
     record = entry.record
+    # (kind, id) of the records named as filter values, in display order
     if kind == "events":
         refs = [(ref_kind, ref) for ref_kind in ENTITY_FILTERS for ref in getattr(record, ref_kind)]
     elif kind in ENTITY_FILTERS:
         refs = [(kind, rid)]
-    else:
-        refs = []  # (kind, id) of the records named as filter values, in display order
-        agents = [record.speaker] if kind == "statements" else [record.claimant] if kind == "figures" else \
-            [entries["figures"][fid].record.claimant for fid in record.figures] + \
-            [entries["statements"][sid].record.speaker for sid in record.statements] if kind == "discrepancies" else []
-        refs += [(graph.kind_of(ref), ref) for ref in agents if ref]
-        if kind == "figures" and record.place:
-            refs.append(("places", record.place))
-        if kind != "discrepancies" and kind != "sources":
-            refs += [("tags", ref) for ref in record.tags]
+    elif kind == "statements":
+        refs = [*_agent(graph, record.speaker), *[("tags", ref) for ref in record.tags]]
+    elif kind == "figures":
+        refs = [*_agent(graph, record.claimant), *([("places", record.place)] if record.place else []),
+                *[("tags", ref) for ref in record.tags]]
+    elif kind == "discrepancies":
+        refs = [key for fid in record.figures for key in _agent(graph, entries["figures"][fid].record.claimant)]
+        refs += [key for sid in record.statements for key in _agent(graph, entries["statements"][sid].record.speaker)]
+    else:  # sources
+        refs = []
     sources = [rid] if kind == "sources" else [q.source for q in graph.quotes_of(kind, rid)]
     # Each value's span is made once per graph: thousands of pages name the same few hundred records.
     made = graph.cache.get("facet spans")
