@@ -28,10 +28,6 @@ class Fragments:
                 self._users.setdefault(dep, set()).add(key)
         return piece
 
-    def kept(self, key):
-        """Return the piece kept under `key`, or None."""
-        return self._kept.get(key)
-
     def forget(self, changed) -> None:
         """Drop every piece that depends on one of the `changed` keys, e.g. ('events', id)."""
         for dep in changed:

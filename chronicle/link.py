@@ -154,7 +154,7 @@ def _citations(content: Content) -> list:
 
 
 def _search_quotes(graph: Graph, cited: list, meanwhile) -> None:
-    """Look for every cited quote in its source text ahead of `_locate`, which then finds each one
+    """Look for every cited quote in its source text ahead of `_locate_all`, which then finds each one
     remembered, and run `meanwhile()`: with many quotes, a second process (forked, so it has the
     texts) searches sources one after another while this one runs `meanwhile()`, then both take the
     sources left in turn until none is left, so that they finish together. The results are those of
@@ -166,7 +166,7 @@ def _search_quotes(graph: Graph, cited: list, meanwhile) -> None:
     sids = sorted(sid for sid in wanted if sid in graph.texts)
     if not second_process_pays(sum(len(wanted[sid]) for sid in sids), VERIFY_PARALLEL_FROM):
         meanwhile()
-        return  # _locate searches for each quote as it comes
+        return  # _locate_all searches for each quote as it comes
     context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)  # how many sources either process has taken
     _shared = (graph.texts, [(sid, wanted[sid]) for sid in sids], taken)
@@ -296,47 +296,43 @@ def _suggest(ref: str, keys: dict, targets) -> str:
 
 
 def _locate_all(graph: Graph, cited: list, lookup) -> None:
-    """Locate each citation of `cited` in turn, as `_locate` does: a quote found in a known source
-    without page chrome is taken here at once (30,000 at 10,000 events, after the second process has
-    ended), anything else is left to `_locate`, which reports it."""
+    """Locate each (entry, field, index, Citation) of `cited` in its source, in turn, and record it, or
+    report why it cannot be (30,000 at 10,000 events, after the second process has ended: the names
+    it needs are looked up once, not per citation)."""
     broken, sources, texts, located = graph.content.broken["sources"], graph.entries["sources"], graph.texts, graph.located
-    for entry, name, i, citation in cited:
+    for entry, name, index, citation in cited:
         sid = citation.source
+        if sid in broken:
+            continue  # the source's own problem is reported already
+        if sid not in sources:
+            graph.problems.append(Problem(entry.path, entry.line(name, index, "source"), f"unknown source '{sid}'",
+                                          _suggest(sid, lookup["sources"], ("sources",))))
+            continue
         text = texts.get(sid)
-        if text is not None and sid in sources and not sources[sid].record.chrome and sid not in broken:
-            found = text.locate(citation.quote, citation.occurrence)
-            if type(found) is Span:
-                located.append(Quote(entry.kind, entry.id, i, sid, citation.quote, found))
-                continue
-        _locate(graph, entry, name, i, citation, lookup)
-
-
-def _locate(graph, entry, name, index, citation, lookup) -> None:
-    if citation.source in graph.content.broken["sources"]:
-        return  # the source's own problem is reported already
-    if citation.source not in graph.entries["sources"]:
-        graph.problems.append(Problem(entry.path, entry.line(name, index, "source"),
-                                      f"unknown source '{citation.source}'",
-                                      _suggest(citation.source, lookup["sources"], ("sources",))))
-        return
-    text = graph.texts.get(citation.source)
-    if text is None:
-        return  # the source's own problem (missing or changed text) is reported already
-    found = text.locate(citation.quote, citation.occurrence)
-    if isinstance(found, Miss):
-        graph.problems.append(_miss_problem(entry.path, entry.line(name, index, "quote"), citation, found))
-        return
-    source = graph.entries["sources"][citation.source]
-    for chrome in source.record.chrome:
-        first, last = chrome.span
-        if found.first_line <= last and found.last_line >= first:
+        if text is None:
+            continue  # the source's own problem (missing or changed text) is reported already
+        found = text.locate(citation.quote, citation.occurrence)
+        if type(found) is Miss:
+            graph.problems.append(_miss_problem(entry.path, entry.line(name, index, "quote"), citation, found))
+            continue
+        chrome = _chrome_around(sources[sid].record.chrome, found)
+        if chrome is not None:
             graph.problems.append(Problem(
                 entry.path, entry.line(name, index, "quote"),
-                f"quote falls in page chrome of source '{citation.source}' (lines {chrome.lines}: {chrome.label}), "
+                f"quote falls in page chrome of source '{sid}' (lines {chrome.lines}: {chrome.label}), "
                 "not in the article",
                 "cite the article itself; chrome is not evidence"))
-            return
-    graph.located.append(Quote(entry.kind, entry.id, index, citation.source, citation.quote, found))
+            continue
+        located.append(Quote(entry.kind, entry.id, index, sid, citation.quote, found))
+
+
+def _chrome_around(chromes: list, span: Span):
+    """Return the first page-chrome lines of a source that overlap `span`, or None."""
+    for chrome in chromes:
+        first, last = chrome.span
+        if span.first_line <= last and span.last_line >= first:
+            return chrome
+    return None
 
 
 def _miss_problem(path, line, citation, miss: Miss) -> Problem:
@@ -389,8 +385,9 @@ def relink(old: Graph, content: Content) -> Graph | None:
         for name, targets in REFERENCES.get(kind, {}).items():
             _check_references(graph, entry, name, targets, lookup)
         if kind in CITATION_FIELDS:
-            for i, citation in enumerate(getattr(entry.record, CITATION_FIELDS[kind])):
-                _locate(graph, entry, CITATION_FIELDS[kind], i, citation, lookup)
+            name = CITATION_FIELDS[kind]
+            _locate_all(graph, [(entry, name, i, citation) for i, citation in enumerate(getattr(entry.record, name))],
+                        lookup)
     if same_order and "owner ranks" in old.cache:
         graph.cache["owner ranks"] = old.cache["owner ranks"]
     moved = any(kind == "events" and old.when(old.entries[kind][rid]) != graph.when(content.entries[kind][rid])

@@ -190,11 +190,11 @@ class Facets(NamedTuple):
     kind: str  # "Event"
     date: str  # the date in words, or ''
     sort: str  # ISO date to sort by, or ''
-    filters: tuple  # ((filter name, value), ...) in display order
     deps: frozenset  # dependency keys of the names shown as filter values
     filter_spans: Markup
-    """The filter values as Pagefind reads them, each ` <span data-pagefind-filter="name">value</span>`
-    (made here rather than by a template loop: every record page has them)."""
+    """The filter values, in display order, as Pagefind reads them: each
+    ` <span data-pagefind-filter="name">value</span>` (made here rather than by a template loop: every
+    record page has them)."""
 
 
 def _agent(graph: Graph, ref: str | None) -> list:
@@ -251,7 +251,7 @@ def page_facets(graph: Graph, path: str, track: bool = True) -> Facets | None:
         date, sort = when.words, when.iso("lower") or when.iso("upper")
     deps = frozenset(key for key in refs if key[1] in entries[key[0]]).union(
         [("sources", sid) for sid in sources]) if track else frozenset()
-    return Facets(KIND_NAMES[kind], date, sort, tuple(spans), deps, Markup("".join(spans.values())))
+    return Facets(KIND_NAMES[kind], date, sort, deps, Markup("".join(spans.values())))
 
 
 def timeline_filters(graph: Graph, ids: list) -> dict:

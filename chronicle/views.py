@@ -192,7 +192,6 @@ def _member_positions(graph: Graph, kind: str, value: str) -> list:
     return kept[1]
 
 
-
 def neighbours(graph: Graph, rid: str) -> tuple:
     """Return link data for the previous and next events on the timeline (or None)."""
     at = timeline_positions(graph)[rid]
