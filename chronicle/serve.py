@@ -1,15 +1,20 @@
-"""The preview server: serves the site with livereload, rebuilds on change, shows errors in the browser.
+"""The preview command: builds into a temporary folder, serves it, rebuilds on change, shows errors.
 
 Files are watched with watchfiles, which groups a burst of saves (an editor writing several files, a
-`git checkout` changing fifty) into one set of changes, so a burst gives one rebuild. livereload serves
-the site and tells the browser to reload. The site is built into a temporary folder, never into site/.
-After each successful rebuild the search index is remade in the background (see _SearchIndexer).
+`git checkout` changing fifty) into one set of changes, so a burst gives one rebuild. The site is built
+into a temporary folder, never into site/, and served by `preview_server` (tornado), which tells the
+open pages to reload after each rebuild. After each successful rebuild the search index is remade in the
+background (see SearchIndexer). The temporary folder is removed however the server stops: Ctrl-C,
+SIGTERM, SIGHUP (a closed terminal), an error; the folder of a killed server (kill -9) is removed by the
+next preview that starts (see preview_folder).
 """
 from __future__ import annotations
 
+import asyncio
 import errno
-import html
+import fcntl
 import logging
+import os
 import shutil
 import signal
 import socket
@@ -17,17 +22,14 @@ import sys
 import tempfile
 import threading
 import webbrowser
+from contextlib import contextmanager
 from pathlib import Path
 
-import livereload
 import watchfiles
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
-from livereload.server import LiveScriptInjector
 from tornado.ioloop import IOLoop
-from tornado.web import HTTPError
 
 from .incremental import Preview
-from .problems import visible
+from .preview_server import Reloads, application
 from .render import TEMPLATES
 from .search import BUNDLE, SearchIndexError, index_site
 
@@ -35,11 +37,14 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEBOUNCE_MS = 1600  # longest a burst of changes is gathered before a rebuild
 STEP_MS = 50  # a burst has ended once nothing changed for this long
 QUIET_MS = 1000  # the feed, sitemap and exports are remade once nothing changed for this long
+FOLDER_PREFIX = "chronicle-preview-"
+LOCK_FILE = ".lock"  # locked by the running preview (see preview_folder)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, *, templates: Path = TEMPLATES,
           open_browser: bool = False, base_url: str | None = None, out=sys.stdout) -> int:
-    """Build, serve and keep rebuilding until Ctrl-C; return the exit code."""
+    """Build, serve and keep rebuilding until Ctrl-C (or SIGTERM, SIGHUP); return the exit code."""
     if host not in LOOPBACK:
         print(f"warning: listening on {host}: anyone who can reach this machine can read the preview. "
               "Use the default (127.0.0.1) unless you mean it.", file=out)
@@ -48,32 +53,11 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, *, templates
         hint = f"; try --port {free}" if free else ""
         print(f"error: port {port} on {host} is already in use (another preview?){hint}", file=sys.stderr)
         return 2
-    scratch = Path(tempfile.mkdtemp(prefix="chronicle-preview-"))
-    site = scratch / "site"
-    stop = threading.Event()
-    watcher = None
-    indexer = _SearchIndexer(site, scratch / "search", out)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
     try:
-        preview = Preview(content, site, templates, base_url)
-        site.mkdir(exist_ok=True)
-        report = preview.build()
-        _report(report, preview, out)
-        if not report.problems:
-            indexer.request()
-        server = livereload.Server(watcher=_NoPolling())
-        server._setup_logging = lambda: None  # one line per rebuild is ours to print
-        logging.getLogger("tornado.access").disabled = True
-        server.SFH = _handler_for(preview, indexer)
-        loop = IOLoop.current()
-        watcher = threading.Thread(target=_watch, args=(preview, [Path(content), Path(templates)], stop, loop, out,
-                                                        indexer), name="chronicle-watch", daemon=True)
-        watcher.start()
-        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
-        if open_browser:
-            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-        loop.add_callback(lambda: print(f"serving {url} (Ctrl-C to stop)", file=out, flush=True))
-        server.serve(port=port, host=host, root=str(site), restart_delay=0)
+        _stop_by_interrupt()
+        with preview_folder() as scratch:
+            _build_and_serve(content, templates, base_url, scratch, host, port, open_browser, out)
     except OSError as err:
         if err.errno != errno.EADDRINUSE:
             raise
@@ -82,14 +66,110 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, *, templates
     except KeyboardInterrupt:
         pass
     finally:
-        stop.set()
-        if watcher:
-            watcher.join(timeout=5)
-        indexer.close()
-        signal.signal(signal.SIGTERM, previous)
-        shutil.rmtree(scratch, ignore_errors=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     print("stopped", file=out, flush=True)
     return 0
+
+
+def _build_and_serve(content: Path, templates: Path, base_url, scratch: Path, host: str, port: int,
+                     open_browser: bool, out) -> None:
+    """Build into `scratch`/site, then serve it until a stop signal, rebuilding on every change."""
+    site = scratch / "site"
+    site.mkdir()
+    stop = threading.Event()
+    indexer = SearchIndexer(site, scratch / "search", out)
+    preview = Preview(content, site, templates, base_url)
+    watchers: list[threading.Thread] = []
+
+    def watch(reload_pages) -> None:  # called once the server listens
+        thread = threading.Thread(target=_watch, name="chronicle-watch", daemon=True,
+                                  args=(preview, [Path(content), Path(templates)], stop, out, indexer, reload_pages))
+        thread.start()
+        watchers.append(thread)
+
+    try:
+        report = preview.build()
+        _report(report, preview, out)
+        if not report.problems:
+            indexer.request()
+        asyncio.run(_serve_until_stopped(site, preview, indexer, watch, host, port, open_browser, out))
+    finally:
+        _stop_by_interrupt()  # asyncio reset the signals it handled: a second Ctrl-C still removes the folder
+        stop.set()
+        for thread in watchers:
+            thread.join(timeout=5)
+        indexer.close()
+
+
+async def _serve_until_stopped(site: Path, preview: Preview, indexer: "SearchIndexer", watch, host: str,
+                               port: int, open_browser: bool, out) -> None:
+    """Serve until SIGINT, SIGTERM or SIGHUP; `watch(reload_pages)` starts the watching thread."""
+    # tornado warns on stderr of each refused request (an invalid URL, say); the terminal is for rebuilds
+    logging.getLogger("tornado.general").setLevel(logging.ERROR)
+    reloads = Reloads()
+    server = application(site, preview, indexer, reloads).listen(port, host)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stopping.set)
+    ioloop = IOLoop.current()
+    watch(lambda: ioloop.add_callback(reloads.reload))  # add_callback is the thread-safe way in
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    print(f"serving {url} (Ctrl-C to stop)", file=out, flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    await stopping.wait()
+    server.stop()
+    reloads.close()
+
+
+@contextmanager
+def preview_folder():
+    """Yield a fresh temporary folder for the preview; remove it when the block ends.
+
+    Each folder holds a lock file (the kernel's flock, released however the process ends) locked for as
+    long as its preview runs, so a folder whose lock can be taken was left by a killed preview: those
+    are removed first. The folder is made under another name and renamed once locked, so that a preview
+    starting meanwhile never takes a new folder for a dead one.
+    """
+    _remove_abandoned()
+    making = Path(tempfile.mkdtemp(prefix=f".{FOLDER_PREFIX}new-"))
+    lock = os.open(making / LOCK_FILE, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        folder = making.with_name(FOLDER_PREFIX + making.name.rsplit("-", 1)[1])
+        making.rename(folder)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os.close(lock)
+        shutil.rmtree(making, ignore_errors=True)  # if the rename failed
+
+
+def _remove_abandoned() -> None:
+    for folder in Path(tempfile.gettempdir()).glob(FOLDER_PREFIX + "*"):
+        try:
+            lock = os.open(folder / LOCK_FILE, os.O_WRONLY)
+        except OSError:  # gone meanwhile, someone else's, or made by a version without the lock
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # its preview is running
+            continue
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os.close(lock)
+
+
+def _stop_by_interrupt() -> None:
+    """Make SIGTERM and SIGHUP stop the preview as Ctrl-C does (KeyboardInterrupt), so that it cleans up."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
 
 
 def _interrupt(signum, frame):
@@ -106,8 +186,8 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _watch(preview: Preview, paths: list, stop: threading.Event, loop: IOLoop, out,
-           indexer: "_SearchIndexer | None" = None) -> None:
+def _watch(preview: Preview, paths: list, stop: threading.Event, out, indexer: "SearchIndexer",
+           reload_pages) -> None:
     """Rebuild once per burst of changes, tell every open page to reload, then re-index for search.
 
     The feed, sitemap and exports show every record, and take seconds to remake for a large chronology:
@@ -125,19 +205,19 @@ def _watch(preview: Preview, paths: list, stop: threading.Event, loop: IOLoop, o
             continue
         report = preview.update({path for _, path in changes}, defer_data=True)
         _report(report, preview, out)
-        loop.add_callback(LiveReloadHandler.reload_waiters)
+        reload_pages()
         deferred = True
-        if indexer is not None and not report.problems:
+        if not report.problems:
             indexer.request()
 
 
-class _SearchIndexer:
+class SearchIndexer:
     """Remakes the preview's search index in the background, so that search works without slowing reloads.
 
     At most one indexing runs at a time; a request that comes while one runs makes it run once more when
     it ends (any number of requests meanwhile coalesce into that one). Each index is written to a fresh
     folder outside the site (a full rebuild of the preview prunes files it did not write) and then
-    served as /pagefind/ by the handler; the one before stays a while for pages still loading it.
+    served as /pagefind/ by preview_server; the one before stays a while for pages still loading it.
     """
 
     def __init__(self, site: Path, root: Path, out):
@@ -199,77 +279,3 @@ def _report(report, preview: Preview, out) -> None:
     print(report.line(), file=out, flush=True)
     for problem in report.problems:
         print(f"  {problem}", file=out, flush=True)
-
-
-class _ExternalLiveScript(LiveScriptInjector):
-    """Adds livereload's client to each page as an external script.
-
-    livereload's own snippet is an inline script, which the site's Content-Security-Policy
-    (script-src 'self') blocks; the client reads the server's address from its own src.
-    """
-
-    script = b'<script src="/livereload.js"></script>'
-
-
-class _NoPolling(livereload.watcher.Watcher):
-    """livereload's own watcher stays idle: watchfiles does the watching (see _watch)."""
-
-    def start(self, callback):
-        return True  # tells livereload not to poll
-
-
-def _handler_for(preview: Preview, indexer: _SearchIndexer | None = None):
-    class Handler(StaticFileHandler):
-        """Serves the site, or the list of problems while the content has any; /pagefind/ from the index."""
-
-        def prepare(self):
-            self._transforms = [_ExternalLiveScript(self.request) if isinstance(t, LiveScriptInjector) else t
-                                for t in self._transforms]
-
-        async def get(self, path, include_body=True):
-            if path.startswith(BUNDLE + "/") and indexer is not None:
-                if indexer.current is None:
-                    raise HTTPError(404)
-                self.root = str(indexer.current)
-                await super().get(path, include_body)
-                return
-            wants_page = path == "" or path.endswith((".html", "/"))
-            if preview.problems and wants_page and self.get_query_argument("last-good", None) is None:
-                self.set_status(500)
-                self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.set_header("Cache-Control", "no-store")
-                self.finish(error_page(preview.problems, path))
-                return
-            await super().get(path, include_body)
-
-    return Handler
-
-
-def error_page(problems: list, path: str) -> str:
-    """Return the page shown instead of the site while the content has problems."""
-    shown = lambda text: html.escape(visible(text))  # noqa: E731 - direction overrides and zero-width shown
-    items = "\n".join(
-        f"<li><code>{shown(p.path)}{':' + str(p.line) if p.line else ''}</code> {shown(p.message)}"
-        + (f"<br><small>{shown(p.hint)}</small>" if p.hint else "") + "</li>" for p in problems)
-    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{count} in the content</title>
-<style>body{{font:1rem/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-h1{{color:#a11}}li{{margin:.6rem 0}}code{{background:#f3f1ec;padding:0 .2rem}}</style>
-</head>
-<body>
-<main>
-<h1>{count} in the content</h1>
-<p>The site was not rebuilt. Fix the files below and save: this page reloads by itself.</p>
-<ol>
-{items}
-</ol>
-<p><a href="/{html.escape(path.lstrip('/'))}?last-good=1">See the last good version of this page</a></p>
-</main>
-</body>
-</html>
-"""

@@ -213,13 +213,43 @@ def test_markdown_link_and_html_rules(text, expected):
 
 def test_the_preview_error_page_escapes_problems():
     from chronicle.problems import Problem
-    from chronicle.serve import error_page
+    from chronicle.preview_server import error_page
 
     page = error_page([Problem("content/events/evil\u202egpj.md", 3, f"unknown field '{PAYLOAD}'", "<b>hint</b>")],
-                      "/evil.example/x.html")
+                      "evil.example/x.html")
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "evil\\u202egpj.md:3" in page and "\u202e" not in page
     assert 'href="/evil.example/x.html?last-good=1"' in page  # not '//evil.example': a link off the site
+    assert 'href="/a%22%3E%3Cb%3E%3F.html?last-good=1"' in error_page([], 'a"><b>?.html')
+
+
+@pytest.mark.parametrize("path", ["/evil.example/x.html", "\\evil.example/x.html", "\tevil.example/x.html",
+                                  "\nx.html", "x\x00.html", "./x.html", "a/../x.html", "a//x.html", "\u202ex.html"])
+def test_the_preview_error_page_links_only_to_plain_site_paths(path):
+    from chronicle.preview_server import error_page, plain
+
+    assert not plain(path)
+    with pytest.raises(ValueError, match="not a plain site path"):
+        error_page([], path)
+
+
+@pytest.mark.parametrize("path", ["", "index.html", "events/", "events/a-b.html", "assets/style.css", "été.html"])
+def test_plain_site_paths(path):
+    from chronicle.preview_server import plain
+
+    assert plain(path)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("a./\\%?#:@ \t\n\r\x00\x0b\x7f\x85\u2028\u202e\ufeffé"))))
+def test_the_error_pages_link_stays_on_the_site(path):
+    """Whatever path a request names, the error page is made for plain paths only, and its link is then a
+    path on the preview's own host: one leading slash, only unreserved characters and %-escapes after it."""
+    from chronicle.preview_server import error_page, plain
+
+    if plain(path):
+        [href] = re.findall(r'href="([^"]*)"', error_page([], path))
+        assert re.fullmatch(r"/(?![/\\])[A-Za-z0-9._~%/-]*\?last-good=1", href), href
 
 
 @settings(max_examples=500, deadline=None)

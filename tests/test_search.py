@@ -307,7 +307,7 @@ def test_the_preview_server_reindexes_after_an_edit(chromium, tmp_path):
                         found = results(tab)
                         if wanted in found:
                             return found
-                except Error:  # livereload reloaded the page meanwhile
+                except Error:  # the preview reloaded the page meanwhile
                     pass
                 tab.wait_for_timeout(250)
             raise AssertionError(f"{wanted} not found for {query}: {found}")

@@ -1,6 +1,7 @@
 """The preview server as an author uses it: a real browser, real files, real processes."""
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -26,24 +27,43 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(content: Path, port: int, env: dict | None = None):
-    """Run `build.py serve` on `content`; yield (process, output lines so far); always stop it."""
+def serving(content: Path, port: int, scratch: Path | None = None, host: str = "127.0.0.1"):
+    """Run `build.py serve` on `content`; yield (process, output lines so far); always stop it.
+
+    The server makes its temporary folder in `scratch` (by default a fresh folder beside `content`). It
+    is stopped as an author stops it, by Ctrl-C (SIGINT), and given the time to clean up: once it has
+    stopped, its folder must be gone from `scratch`.
+    """
+    scratch = scratch or content.parent / "tmp"
+    scratch.mkdir(exist_ok=True)
+    before = set(scratch.iterdir())
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content),
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, bufsize=1, env=env)
+                                "--host", host, "--port", str(port)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, bufsize=1, env={**os.environ, "TMPDIR": str(scratch)})
     lines: list[str] = []
     try:
-        wait_for_line(process, lines, "serving http://127.0.0.1:")
+        wait_for_line(process, lines, f"serving http://{host}:{port}/")
         yield process, lines
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            lines.extend(process.stdout.read().splitlines())
+        stopped = stop(process, lines)
+    assert stopped, f"the server did not stop within {STOP_TIMEOUT} s of Ctrl-C: {lines}"
+    assert set(scratch.iterdir()) <= before, "the server left its temporary folder behind"
+
+
+def stop(process, lines: list) -> bool:
+    """Stop the server by Ctrl-C, waiting for it; kill it only if it does not stop. Return whether it stopped."""
+    stopped = True
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            stopped = False
+    if not process.stdout.closed:  # (a test may have read it to the end)
+        lines.extend(process.stdout.read().splitlines())
+    return stopped
 
 
 def wait_for_line(process, lines: list, text: str, timeout: float = 20) -> str:
@@ -80,9 +100,8 @@ def test_edit_reload_break_and_recover_in_the_browser(content):
         page = chromium.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(f"http://127.0.0.1:{port}/events/ukraine-incursion-into-kursk.html")
-        # Under the site's CSP, livereload.js runs and connects (an edit before its handshake is not seen).
-        page.wait_for_function("() => window.LiveReload !== undefined && window.LiveReload.connector.protocol",
-                               timeout=10_000)
+        # Under the site's CSP, the reload script runs and connects.
+        page.wait_for_function("() => window.chroniclePreview === 'connected'", timeout=10_000)
         assert "Ukraine mounts an incursion" in page.locator("h1").inner_text()
 
         event.write_text(original.replace("title: Ukraine mounts", "title: Edited live, Ukraine mounts"))
@@ -133,32 +152,43 @@ def test_port_in_use_gives_a_clear_message(content):
     assert "Traceback" not in result.stderr
 
 
-def test_ctrl_c_stops_cleanly_and_removes_the_preview_folder(content, tmp_path):
-    import os
-
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
+                         ids=["Ctrl-C", "SIGTERM", "SIGHUP (terminal closed)"])
+def test_ctrl_c_stops_cleanly_and_removes_the_preview_folder(content, tmp_path, stop_signal):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     port = free_port()
-    with serving(content, port, env={**os.environ, "TMPDIR": str(scratch)}) as (process, lines):
+    with serving(content, port, scratch) as (process, lines):
         assert [p.name[:18] for p in scratch.iterdir()] == ["chronicle-preview-"]
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop_signal)
         rest, _ = process.communicate(timeout=STOP_TIMEOUT)
     assert process.returncode == 0
     assert rest.strip().endswith("stopped") and "Traceback" not in rest
     assert list(scratch.iterdir()) == []
 
 
+def test_a_killed_servers_folder_is_removed_by_the_next_one(content, tmp_path):
+    """kill -9 leaves no chance to clean up: the next preview removes what it left, and nothing of a
+    preview still running."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with serving(content, free_port(), scratch) as (killed, _):
+        [left] = scratch.iterdir()
+        killed.kill()
+        killed.wait()
+        assert left.exists()
+        with serving(content, free_port(), scratch):
+            [running] = scratch.iterdir()
+            assert running != left
+            with serving(content, free_port(), scratch):  # a third does not touch the running one's
+                assert running.is_dir() and len(list(scratch.iterdir())) == 2
+            assert list(scratch.iterdir()) == [running]
+
+
 def test_listening_beyond_this_machine_gives_a_warning(content):
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content),
-                                "--host", "0.0.0.0", "--port", str(port)], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, bufsize=1)
-    lines: list[str] = []
-    try:
-        wait_for_line(process, lines, f"serving http://0.0.0.0:{port}/")
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=STOP_TIMEOUT)
+    with serving(content, port, host="0.0.0.0") as (process, lines):
+        pass
     assert lines[0] == ("warning: listening on 0.0.0.0: anyone who can reach this machine can read the preview. "
                         "Use the default (127.0.0.1) unless you mean it.")
 
@@ -183,7 +213,6 @@ def raw_get(port: int, path: str) -> tuple[int, bytes]:
 
 
 def test_nothing_outside_the_site_is_served(content, tmp_path):
-    import os
     from urllib.parse import quote
 
     scratch = tmp_path / "scratch"
@@ -191,7 +220,7 @@ def test_nothing_outside_the_site_is_served(content, tmp_path):
     secret = "chronicle-secret-6b1f0c"
     (tmp_path / "secret.txt").write_text(secret)
     port = free_port()
-    with serving(content, port, env={**os.environ, "TMPDIR": str(scratch)}) as (process, lines):
+    with serving(content, port, scratch) as (process, lines):
         [preview] = scratch.iterdir()  # chronicle-preview-*/site is served
         (preview / "secret.txt").write_text(secret)
         assert raw_get(port, "/index.html")[0] == 200
@@ -232,3 +261,64 @@ def test_the_feed_and_exports_follow_an_edit_once_the_saves_pause(content):
                 break
             assert time.monotonic() < deadline, "the feed and exports were not rewritten after the edit"
             time.sleep(0.2)
+
+
+def test_while_the_content_has_problems_no_request_gets_a_link_off_the_site(content):
+    """The error page links to the last good version of the page asked for: only for a plain site path.
+    Anything else (a backslash, which browsers read as a slash, a control character, '..') gets a 404 and
+    no traceback (issue 22: '/%5Cevil.example/x.html' gave a link to '/\\evil.example/...')."""
+    event = content / "events" / "ukraine-incursion-into-kursk.md"
+    event.write_text(event.read_text().replace("title:", "titel:"))
+    port = free_port()
+    with serving(content, port) as (process, lines):
+        status, body = raw_get(port, "/events/x.html")
+        assert status == 500 and b'href="/events/x.html?last-good=1"' in body
+        status, body = raw_get(port, "/events/%C3%A9t%C3%A9%3F.html")
+        assert status == 500 and b'href="/events/%C3%A9t%C3%A9%3F.html?last-good=1"' in body
+        refused = {}
+        for path in ["/%5Cevil.example/x.html", "/\\evil.example/x.html", "/%09evil.example/x.html",
+                     "/%0Aevil.example/x.html", "/%0D%0Aevil.example/x.html", "//evil.example/x.html",
+                     "/%2Fevil.example/x.html", "/%5C%5Cevil.example/x.html", "/events/%5C/x.html",
+                     "/x%00.html", "/%00", "/index.html%00.txt", "/%00/", "/./index.html", "/events/../index.html",
+                     "/%E2%80%AEevil.html", "/assets/%00style.css", "/pagefind/%00pagefind.js"]:
+            status, body = raw_get(port, path)
+            refused[path] = (status, b"last-good" in body)
+    assert refused == {path: (404, False) for path in refused}
+    assert [line for line in lines if "Traceback" in line or "Error" in line] == []
+
+
+def test_an_open_page_is_told_to_reload_after_a_rebuild_or_at_once_if_it_missed_one(content):
+    """The reload channel without a browser: a page served before the last rebuild is told to reload as
+    soon as its socket opens; one that is current waits for the next rebuild."""
+    import asyncio
+    import re
+
+    from tornado.websocket import websocket_connect
+
+    port = free_port()
+    event = content / "events" / "ukraine-incursion-into-kursk.md"
+
+    async def told(version: str, then_edit: bool = False) -> list:
+        """Return what a socket opened with `version` is told within a second, and then after an edit."""
+        socket = await websocket_connect(f"ws://127.0.0.1:{port}/_preview/reload?version={version}")
+
+        async def heard(seconds: float):
+            try:
+                return await asyncio.wait_for(socket.read_message(), timeout=seconds)
+            except asyncio.TimeoutError:
+                return None
+
+        said = [await heard(1)]
+        if then_edit:
+            event.write_text(event.read_text().replace("title: Ukraine mounts", "title: Edited, Ukraine mounts"))
+            said.append(await heard(15))
+        socket.close()
+        return said
+
+    with serving(content, port) as (process, lines):
+        page = raw_get(port, "/events/ukraine-incursion-into-kursk.html")[1].decode()
+        [version] = re.findall(r'<script src="/_preview/reload\.js" data-version="([^"]+)"></script></body>', page)
+        assert asyncio.run(told("an-old-version")) == ["reload"]
+        assert asyncio.run(told(version, then_edit=True)) == [None, "reload"]
+        wait_for_line(process, lines, "rebuilt")
+        assert asyncio.run(told(version)) == ["reload"]  # that page missed the rebuild
