@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .link import ORDER, REFERENCES, Graph, link, relink
+from .link import DATED, ORDER, REFERENCES, Graph, link, relink
 from .load import CONFIG_FILE, Loader, display_path
 from .render import PERIODS, TEMPLATES, Site, environment, timeline_periods
 from .write import check_paths
@@ -128,6 +128,7 @@ class Preview:
             return Report(shown, seconds=time.perf_counter() - started, problems=self.problems)
         keys = changed_keys(self.graph, graph)
         self.graph.memo.forget(keys)  # what was made from them; the rest is carried to the new graph
+        graph.adopt(self.graph, keys)
         graph.track(self.graph.reads, self.graph.memo)
         site = Site(graph, self.templates, self.base_url, self.env)
         specs = site.specs()
@@ -239,10 +240,13 @@ def changed_keys(old: Graph, new: Graph) -> set:
     changed = set(new.changed) if new.changed is not None else _changed(old, new)
     keys: set = set()
     targets: set = set()  # (kind, id) of what the changed records refer to, before or after
+    moved = False  # whether a dated record was added, removed or moved in time
     for kind, rid in changed:
         keys |= {(kind, rid), ("all", kind)}
-        if (rid in old.content.entries[kind]) != (rid in new.content.entries[kind]):
+        before, after = old.content.entries[kind].get(rid), new.content.entries[kind].get(rid)
+        if (before is None) != (after is None):
             keys.add(("ids", kind))
+        moved = moved or (kind in DATED and (before is None or after is None or old.when(before) != new.when(after)))
         targets |= _references(old, kind, rid) | _references(new, kind, rid)
         for graph in (old, new):
             quotes = graph.quotes_by_owner.get((kind, rid), ())
@@ -250,17 +254,17 @@ def changed_keys(old: Graph, new: Graph) -> set:
             if kind == "sources":  # the quotes located in a changed text are the citing records'
                 keys |= {(q.kind, q.owner) for q in graph.quotes_by_source.get(rid, ())}
     reordered = old.timeline is not new.timeline and old.timeline != new.timeline
-    for target, ref in targets:
-        if old.refs.get((target, ref)) != new.refs.get((target, ref)) or \
-                old.dated_members(target, ref) != new.dated_members(target, ref):
+    for target, ref in targets:  # their members differ, or the order of their members by date
+        if old.refs.get((target, ref)) != new.refs.get((target, ref)):
+            keys |= {("members", target, ref), ("member positions", target, ref)}
+        elif moved and old.dated_members(target, ref) != new.dated_members(target, ref):
             keys.add(("members", target, ref))
-    for target, ref in (old.refs.keys() | new.refs.keys()) if reordered else targets:
-        if old.member_positions(target, ref)[0] != new.member_positions(target, ref)[0]:
-            keys.add(("member positions", target, ref))
     if reordered:
-        keys.add(ORDER)
-        keys |= _moved_events(old, new)
-    if timeline_periods(old) != timeline_periods(new):
+        keys |= {ORDER, *_moved_events(old, new)}
+        for target, ref in old.refs.keys() | new.refs.keys():
+            if old.member_positions(target, ref)[0] != new.member_positions(target, ref)[0]:
+                keys.add(("member positions", target, ref))
+    if moved and timeline_periods(old) != timeline_periods(new):
         keys.add(PERIODS)
     return keys
 

@@ -73,6 +73,13 @@ class Graph:
         self.entries = {kind: Records(kind, items, self.reads) for kind, items in self.content.entries.items()}
         self.texts = Records("sources", self.texts, self.reads)
 
+    def adopt(self, old: "Graph", changed: set) -> None:
+        """Take the indexes of `old` whose keys are not among the `changed` ones (for the preview:
+        incremental.changed_keys compares them), rather than make them again."""
+        for key, value in old._indexes.items():
+            if key not in changed and (key != "positions" or ORDER not in changed):
+                self._indexes.setdefault(key, value)
+
     @property
     def timeline(self) -> list:
         """Event ids in date order."""
@@ -169,6 +176,7 @@ class Graph:
 
 
 ORDER = ("order",)
+DATED = ("events", "statements", "figures", "sources")  # the kinds ordered by date
 
 
 def _dated_members(graph: Graph, kind: str, rid: str) -> list:

@@ -76,7 +76,8 @@ class PreviewMachine(RuleBasedStateMachine):
 
     def _replace_line(self, path: Path, field: str, value: str) -> bool:
         text = path.read_text(encoding="utf-8")
-        new, count = re.subn(rf"(?m)^{field}: .*$", lambda _: f"{field}: {value}", text, count=1)
+        # the field's line and its continuation lines (a folded block such as `note: >-`)
+        new, count = re.subn(rf"(?m)^{field}: .*(?:\n[ \t]+.*)*$", lambda _: f"{field}: {value}", text, count=1)
         if not count or new == text:
             return False
         path.write_text(new, encoding="utf-8")
