@@ -1,7 +1,9 @@
 """Incremental rebuilds for the preview: re-read changed files, re-render only the pages they affect.
 
-The result is byte-identical to a full build of the same content (tests/test_incremental.py).
-How a page's dependencies are declared is described in `render.Site`.
+What each page read of the graph is recorded as it renders (depends.py); after an edit,
+`changed_keys` tells which of those keys differ between the old graph and the new, and the pages that
+read one of them are rendered again. The result is byte-identical to a full build of the same content
+(tests/test_incremental.py, tests/test_preview_machine.py).
 """
 from __future__ import annotations
 
@@ -11,11 +13,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import urls, views
-from .fragments import Fragments
-from .link import REFERENCES, Graph, link, relink
+from .link import DATED, ORDER, REFERENCES, Graph, link, relink
 from .load import CONFIG_FILE, Loader, display_path
-from .render import TEMPLATES, TIMELINE_PAGE_LIMIT, Site, _periods, environment
+from .render import PERIODS, TEMPLATES, Site, environment, timeline_periods
 from .write import check_paths
 
 
@@ -56,11 +56,9 @@ class Preview:
         self.users: dict = {}  # dependency key -> the pages that depend on it (self.deps inverted)
         self.written: dict = {}  # site path -> bytes on disk
         self.problems: list = []
-        self.periods: list = []
         self.last_rendered: list = []  # pages rendered by the last rebuild, for tests and reports
         self._pending_data = None  # (site, specs) whose data files an update deferred
         self.env = environment(self.templates)
-        self.fragments = Fragments()  # pieces of pages, kept from one update to the next
 
     # ------------------------------------------------------------------ full
 
@@ -78,8 +76,7 @@ class Preview:
             self.problems = sorted(set(problems))
             return Report(changed, seconds=time.perf_counter() - started, problems=self.problems)
         self.env = environment(self.templates)  # templates may have changed: compile afresh
-        self.fragments = Fragments()
-        site = Site(graph, self.templates, self.base_url, self.env, self.fragments)
+        site = Site(graph, self.templates, self.base_url, self.env)  # records what each page reads
         files = site.render()
         rewritten, removed = self._write(files, complete=True)
         self._keep(graph, site.deps)
@@ -92,7 +89,6 @@ class Preview:
         for page, keys in deps.items():
             for key in keys:
                 self.users.setdefault(key, set()).add(page)
-        self.periods = _period_keys(graph)
 
     # ------------------------------------------------------------------ incremental
 
@@ -130,12 +126,14 @@ class Preview:
         if problems:
             self.problems = sorted(set(problems))
             return Report(shown, seconds=time.perf_counter() - started, problems=self.problems)
-        site = Site(graph, self.templates, self.base_url, self.env, self.fragments)
+        keys = changed_keys(self.graph, graph)
+        self.graph.memo.forget(keys)  # what was made from them; the rest is carried to the new graph
+        graph.adopt(self.graph, keys)
+        graph.track(self.graph.reads, self.graph.memo)
+        site = Site(graph, self.templates, self.base_url, self.env)
         specs = site.specs()
-        keys, pages = self._changes(self.graph, graph)
-        self.fragments.forget(keys)
         affected = set().union(*(self.users.get(key, ()) for key in keys))
-        affected |= pages | (specs.keys() - self.deps.keys())
+        affected |= specs.keys() - self.deps.keys()
         site.render(paths=affected)
         files = {p: site.files[p] for p in site.files}
         if defer_data:
@@ -147,7 +145,6 @@ class Preview:
         rewritten, removed = self._write(files, remove=gone)
         self._redeps(gone, site.deps)
         self.graph, self.problems = graph, []
-        self.periods = _period_keys(graph)
         self.last_rendered = sorted(site.deps)
         return Report(shown, rewritten, removed, len(site.deps), time.perf_counter() - started)
 
@@ -179,35 +176,6 @@ class Preview:
         rewritten, _ = self._write(site.data_files(specs))
         gc.collect()
         return Report(["feeds and exports"], rewritten, 0, 0, time.perf_counter() - started)
-
-    def _changes(self, old: Graph, new: Graph) -> tuple[set, set]:
-        """Return the dependency keys that changed between two graphs, and pages to redo regardless."""
-        changed = set(new.changed) if new.changed is not None else _changed(old, new)
-        keys = set()
-        for kind, rid in changed:
-            keys |= {(kind, rid), ("all", kind)}
-            before, after = _references(old, kind, rid), _references(new, kind, rid)
-            # Only references added or dropped change the members of what they point to.
-            keys |= {("members", target, ref) for target, ref in before ^ after}
-            if (rid in old.entries[kind]) != (rid in new.entries[kind]) or _moved(old, new, kind, rid):
-                # Added, removed or moved in time: lists ordered by date (and the related events
-                # chosen by nearness in time) change for everything it refers to.
-                keys |= {("members", target, ref) for target, ref in before | after}
-            for graph in (old, new):
-                keys |= {("cites", q.source) for q in graph.quotes_of(kind, rid)}
-        pages = set()
-        moved = {rid for kind, rid in changed if kind == "events"}
-        if moved:
-            for graph in (old, new):
-                order = graph.timeline
-                index = views.timeline_positions(graph)
-                for eid in moved & index.keys():
-                    i = index[eid]
-                    pages |= {urls.page("events", order[j]) for j in (i - 1, i + 1) if 0 <= j < len(order)}
-            if _period_keys(new) != self.periods:
-                keys.add(("periods",))
-                pages |= {p for p in self.deps if p.startswith("timeline/")} | {"index.html"}
-        return keys, pages
 
     # ------------------------------------------------------------------ writing
 
@@ -253,13 +221,6 @@ def _changed(old: Graph, new: Graph) -> set:
     return changed
 
 
-def _moved(old: Graph, new: Graph, kind: str, rid: str) -> bool:
-    """Return whether a dated record's date changed."""
-    if kind not in ("events", "statements", "figures"):
-        return False
-    return old.when(old.entries[kind][rid]) != new.when(new.entries[kind][rid])
-
-
 def _references(graph: Graph, kind: str, rid: str) -> set:
     """Return the (kind, id) pairs a record refers to, or an empty set if it does not exist."""
     entry = graph.entries[kind].get(rid)
@@ -273,6 +234,52 @@ def _references(graph: Graph, kind: str, rid: str) -> set:
     return found
 
 
-def _period_keys(graph: Graph) -> list:
-    """Return the timeline's pages as (path, event ids): what period pages and their navigation show."""
-    return [(p.get("href"), tuple(p["events"])) for p in _periods(graph, graph.timeline, TIMELINE_PAGE_LIMIT)]
+def changed_keys(old: Graph, new: Graph) -> set:
+    """Return the dependency keys (see depends.py) whose value differs between two graphs: those of
+    the records added, removed or changed, and of the indexes derived from them that differ."""
+    changed = set(new.changed) if new.changed is not None else _changed(old, new)
+    keys: set = set()
+    targets: set = set()  # (kind, id) of what the changed records refer to, before or after
+    moved = False  # whether a dated record was added, removed or moved in time
+    for kind, rid in changed:
+        keys |= {(kind, rid), ("all", kind)}
+        before, after = old.content.entries[kind].get(rid), new.content.entries[kind].get(rid)
+        if (before is None) != (after is None):
+            keys.add(("ids", kind))
+        moved = moved or (kind in DATED and (before is None or after is None or old.when(before) != new.when(after)))
+        targets |= _references(old, kind, rid) | _references(new, kind, rid)
+        for graph in (old, new):
+            quotes = graph.quotes_by_owner.get((kind, rid), ())
+            keys |= {("cites", q.source) for q in quotes}
+            if kind == "sources":  # the quotes located in a changed text are the citing records'
+                keys |= {(q.kind, q.owner) for q in graph.quotes_by_source.get(rid, ())}
+    reordered = old.timeline is not new.timeline and old.timeline != new.timeline
+    for target, ref in targets:  # their members differ, or the order of their members by date
+        if old.refs.get((target, ref)) != new.refs.get((target, ref)):
+            keys |= {("members", target, ref), ("member positions", target, ref)}
+        elif moved and old.dated_members(target, ref) != new.dated_members(target, ref):
+            keys.add(("members", target, ref))
+    if reordered:
+        keys |= {ORDER, *_moved_events(old, new)}
+        for target, ref in old.refs.keys() | new.refs.keys():
+            if old.member_positions(target, ref)[0] != new.member_positions(target, ref)[0]:
+                keys.add(("member positions", target, ref))
+    if moved and timeline_periods(old) != timeline_periods(new):
+        keys.add(PERIODS)
+    return keys
+
+
+def _moved_events(old: Graph, new: Graph) -> set:
+    """Return the position and adjacency keys of the events whose place on the timeline changed."""
+    keys = set()
+    before, after = old.positions(), new.positions()
+    for eid in before.keys() | after.keys():
+        if before.get(eid) != after.get(eid):
+            keys.add(("position", eid))
+        if _around(old, before, eid) != _around(new, after, eid):
+            keys.add(("adjacent", eid))
+    return keys
+
+
+def _around(graph: Graph, positions: dict, eid: str) -> tuple | None:
+    return graph.neighbours(eid) if eid in positions else None

@@ -67,15 +67,11 @@ def event(graph: Graph, eid: str, base_url: str | None) -> dict:
     return data
 
 
-def event_script(graph: Graph, eid: str, base_url: str | None, articles: dict) -> Markup:
-    """Return script(event(graph, eid, base_url)), each cited source's JSON made once: `articles`
-    keeps it by source id for the pages of one render (a source may be cited by a hundred events)."""
-    cited = []
-    for sid in _cited(graph, eid):
-        text = articles.get(sid)
-        if text is None:
-            text = articles[sid] = _json(article(graph, sid, base_url))
-        cited.append(text)
+def event_script(graph: Graph, eid: str, base_url: str | None) -> Markup:
+    """Return script(event(graph, eid, base_url)), each cited source's JSON made once (in the graph's
+    memo: a source may be cited by a hundred events)."""
+    cited = [graph.memo.get(("article", sid, base_url), lambda sid=sid: _json(article(graph, sid, base_url)))
+             for sid in _cited(graph, eid)]
     text = _json(_event(graph, eid, base_url))  # keys sorted, so "citation" goes right after "@type"
     if not text.startswith(_EVENT_START):  # pragma: no cover - the two keys before it are fixed
         raise AssertionError(text[:80])

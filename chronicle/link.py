@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from . import dates
 from .cite import Miss, Span, prepared
+from .depends import Memo, Reads, Records
 from .load import Content, Entry, slug
 from .parallel import second_process_pays, take
 from .schema import Citation
@@ -40,29 +41,62 @@ class Quote:
 
 @dataclass
 class Graph:
-    """The linked chronology: records by kind, dates parsed, quotes located, events in order."""
+    """The linked chronology: records by kind, dates parsed, quotes located, events in order.
+
+    Pages read it through `entries` and the index methods below; for the preview, `track()` makes
+    every such read recorded (see depends.py)."""
 
     content: Content
     texts: dict = field(default_factory=dict)  # source id -> SourceText
     located: list = field(default_factory=list)  # quotes located while linking, before they are indexed
-    timeline: list = field(default_factory=list)  # event ids in date order
     refs: dict = field(default_factory=dict)  # (kind, id) -> {referring kind: [ids in date order]}
     quotes_by_owner: dict = field(default_factory=dict)  # (kind, id) -> [Quote]
     quotes_by_source: dict = field(default_factory=dict)  # source id -> [Quote]
     problems: list = field(default_factory=list)
-    cache: dict = field(default_factory=dict)  # views keep derived lookups here, one graph at a time
+    cache: dict = field(default_factory=dict)  # kept for one graph: owner ranks, a full build's name occurrences
     changed: set | None = None  # (kind, id) of the records `relink` redid; None after a full link
 
     def __post_init__(self):
         # Records by kind: the content's, kept as an attribute, not a property (read a million times).
         self.entries = self.content.entries
+        self.reads = Reads()
+        self.memo = Memo(self.reads)  # values derived from the graph for its pages
+        self._timeline: list = []
+        self._indexes: dict = {}  # the index methods' lookups, made at their first use
+
+    def track(self, reads: Reads | None = None, memo: Memo | None = None) -> None:
+        """Record every read of the graph from now on (see depends.py), into `reads` and keeping
+        values in `memo` when given (the preview's, carried from one graph to the next)."""
+        if reads is not None:
+            self.reads, self.memo = reads, memo
+        self.reads.on = True
+        self.entries = {kind: Records(kind, items, self.reads) for kind, items in self.content.entries.items()}
+        self.texts = Records("sources", self.texts, self.reads)
+
+    def adopt(self, old: "Graph", changed: set) -> None:
+        """Take the indexes of `old` whose keys are not among the `changed` ones (for the preview:
+        incremental.changed_keys compares them), rather than make them again."""
+        for key, value in old._indexes.items():
+            if key not in changed and (key != "positions" or ORDER not in changed):
+                self._indexes.setdefault(key, value)
+
+    @property
+    def timeline(self) -> list:
+        """Event ids in date order."""
+        self.reads.add(ORDER)
+        return self._timeline
+
+    @timeline.setter
+    def timeline(self, ids: list) -> None:
+        self._timeline = ids
+        self._indexes = {}
 
     @property
     def quotes(self) -> list:
         """Return every located Quote, in content order: sources' exceptions, then events, statements..."""
         found = []
         for kind in ("sources", *CITATION_FIELDS):
-            for rid in self.entries[kind]:
+            for rid in self.content.entries[kind]:
                 found += self.quotes_by_owner.get((kind, rid), ())
         return found
 
@@ -85,17 +119,77 @@ class Graph:
 
     def referrers(self, kind: str, rid: str, by: str) -> list:
         """Return the ids of `by` records that refer to record `rid` of `kind`, in date order."""
+        self.reads.add(("members", kind, rid))
         return self.refs.get((kind, rid), {}).get(by, [])
+
+    def dated_members(self, kind: str, rid: str) -> list:
+        """Return (kind, id) of the events, statements and figures referring to a record, in date order."""
+        return self.derived(("members", kind, rid), lambda: _dated_members(self, kind, rid))
+
+    def member_positions(self, kind: str, rid: str) -> tuple:
+        """Return the timeline positions of the events referring to a record (ascending), and their ids."""
+        return self.derived(("member positions", kind, rid), lambda: _member_positions(self, kind, rid))
+
+    def derived(self, key: tuple, make):
+        """Return `make()`, an index derived from the graph, made once per graph (and timeline order):
+        reading it records `key`, not what `make` reads (incremental.changed_keys compares indexes)."""
+        self.reads.add(key)
+        found = self._indexes.get(key)
+        if found is None:
+            with self.reads.recording(merge=False):
+                found = self._indexes[key] = make()
+        return found
+
+    def position(self, eid: str) -> int:
+        """Return an event's position on the timeline."""
+        self.reads.add(("position", eid))
+        return self.positions()[eid]
+
+    def neighbours(self, eid: str) -> tuple:
+        """Return the ids of the events before and after `eid` on the timeline (or None)."""
+        self.reads.add(("adjacent", eid))
+        order, at = self._timeline, self.positions()[eid]
+        return (order[at - 1] if at > 0 else None), (order[at + 1] if at + 1 < len(order) else None)
 
     def quotes_of(self, kind: str, owner: str) -> list:
         """Return the located quotes of one record, in citation order."""
+        self.reads.add((kind, owner))
         return self.quotes_by_owner.get((kind, owner), [])
+
+    def quotes_in(self, sid: str) -> list:
+        """Return the located quotes of a source, in content order."""
+        self.reads.add(("cites", sid))
+        return self.quotes_by_source.get(sid, [])
 
     def counts(self) -> dict:
         """Return how many records of each kind, and renderings, the chronology holds."""
-        counts = {kind: len(items) for kind, items in self.entries.items()}
-        counts["renderings"] = sum(len(e.record.renderings) for e in self.entries["statements"].values())
+        counts = {kind: len(items) for kind, items in self.content.entries.items()}
+        counts["renderings"] = sum(len(e.record.renderings) for e in self.content.entries["statements"].values())
         return counts
+
+    def positions(self) -> dict:
+        """Return each event's position on the timeline, recording nothing (for indexes and linking)."""
+        found = self._indexes.get("positions")
+        if found is None:
+            found = self._indexes["positions"] = {eid: i for i, eid in enumerate(self._timeline)}
+        return found
+
+
+ORDER = ("order",)
+DATED = ("events", "statements", "figures", "sources")  # the kinds ordered by date
+
+
+def _dated_members(graph: Graph, kind: str, rid: str) -> list:
+    entries, by_kind = graph.content.entries, graph.refs.get((kind, rid), {})
+    items = sorted((graph.when(entries[by][i]).sort_key, by, i)
+                   for by in ("events", "statements", "figures") for i in by_kind.get(by, ()))
+    return [(by, i) for _, by, i in items]
+
+
+def _member_positions(graph: Graph, kind: str, rid: str) -> tuple:
+    members = graph.refs.get((kind, rid), {}).get("events", [])
+    order = graph.positions()
+    return [order[e] for e in members], members
 
 
 def link(content: Content, timings: dict | None = None, then=None) -> Graph:
@@ -394,17 +488,11 @@ def relink(old: Graph, content: Content) -> Graph | None:
                 for kind, rid in changed)
     graph.timeline = old.timeline if not moved else \
         sorted(content.entries["events"], key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
-    if graph.timeline == old.timeline:  # same order: what was derived from the order still holds
+    if graph.timeline == old.timeline:  # the same order: the same list, as the preview compares them
         graph.timeline = old.timeline
-        graph.cache.update({k: v for k, v in old.cache.items() if k in TIMELINE_CACHE
-                            or isinstance(k, tuple) and k[0] in TIMELINE_CACHE})
     _reindex(old, graph, changed)
     graph.located = []
     return graph
-
-
-# graph.cache keys derived only from the timeline's order and the set of records, which relink keeps
-TIMELINE_CACHE = ("periods", "timeline_positions", "member_positions", "specs")
 
 
 def _owner_ranks(graph: Graph) -> dict:

@@ -26,7 +26,7 @@ class Parts:
         self.link = link  # site path -> link relative to the page
         self._hrefs: dict = {}
         self._lines: dict = {}  # (href, title) -> a line of ref_list
-        self._chips: dict = {}  # (kind, id) -> an entity's chip
+        self._chips: dict = {}  # (kind, href, title) -> an entity's chip
 
     def href(self, path: str) -> str:
         """The link to a site path, escaped for an attribute (each page's worked out once; anchored
@@ -81,12 +81,13 @@ class Parts:
         return Markup('<dl class="entities">\n' + "".join(groups) + "</dl>\n") if groups else Markup("")
 
     def _chip(self, kind: str, rid: str) -> str:
-        """A link to an entity as a chip, made once for the pages of a folder."""
-        key = (kind, rid)
+        """A link to an entity as a chip, made once for the pages of a folder (per name it shows)."""
+        ref = views.refs(self.graph, kind, [rid])[0]
+        key = (kind, ref["href"], ref["title"])
         chip = self._chips.get(key)
         if chip is None:
-            chip = self._chips[key] = (f'<li><a class="chip chip-{kind}" href="{self.href(urls.page(kind, rid))}">'
-                                       f'{escape(views.title_of(self.graph, kind, rid))}</a></li>')
+            chip = self._chips[key] = (f'<li><a class="chip chip-{kind}" href="{self.href(ref["href"])}">'
+                                       f'{escape(ref["title"])}</a></li>')
         return chip
 
     def ref_list(self, items) -> Markup:

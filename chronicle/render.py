@@ -9,7 +9,6 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import dates, export, feeds, html, jsonld, markdown, search, svg, urls, views
-from .fragments import Fragments
 from .link import Graph
 from .parts import Parts
 
@@ -125,38 +124,37 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
 
 
 class Site:
-    """Renders the pages of one graph; each page knows its own path and what it depends on.
+    """Renders the pages of one graph; each page knows its own path.
 
-    A page's dependencies are keys naming the records it shows: ('events', id) for a record's own
-    fields, ('members', kind, id) for the set of records that refer to it, ('all', kind) for every
-    record of a kind, and ('cites', source id) for the records citing a source. The preview server
-    re-renders exactly the pages whose keys changed (see `incremental.py`). A one-off full build has no
-    use for them and passes `track=False`: the keys are then not worked out (a tenth of the rendering).
+    With `track` (the preview), what each page reads of the graph is recorded while it renders (see
+    depends.py) and kept in `deps`, page path -> frozenset of keys: the preview re-renders exactly the
+    pages that read something that changed (see `incremental.py`). A one-off full build has no use for
+    them and passes `track=False`.
     """
 
     def __init__(self, graph: Graph, templates: Path = TEMPLATES, base_url: str | None = None,
-                 env: jinja2.Environment | None = None, fragments: Fragments | None = None, track: bool = True):
+                 env: jinja2.Environment | None = None, track: bool = True):
         self.graph = graph
         self.templates = templates
         self.env = env or environment(templates)  # the preview passes its own, to keep compiled templates
-        self.fragments = fragments if fragments is not None else Fragments()  # and its own, kept across edits
         self.chronology = graph.content.chronology
         base = base_url or self.chronology.base_url
         self.base_url = (base.rstrip("/") + "/") if base else None
         self.files: dict = {}
         self.track = track
+        if track and not graph.reads.on:
+            graph.track()
         self.deps: dict = {}  # page path -> frozenset of dependency keys (when tracking)
         self._chromes: dict = {}
-        self._articles: dict = {}  # source id -> its JSON-LD, for the events citing it
         self._links: dict = {}  # folder -> the Parts of its pages' links (see _parts)
         self._compiled = False  # every template (see compile_templates)
 
     def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None,
-             deps=(), **context) -> None:
-        """Render one HTML page at site path `path`, recording what it depends on. `jsonld_data` is
-        the page's JSON-LD as data, or as its ready <script> element (Markup)."""
+             **context) -> None:
+        """Render one HTML page at site path `path`. `jsonld_data` is the page's JSON-LD as data, or
+        as its ready <script> element (Markup)."""
         parts = self._parts(path)
-        facets = search.page_facets(self.graph, path, self.track)  # what the search index learns of it
+        facets = search.page_facets(self.graph, path)  # what the search index learns of it
         text = self.env.get_template(template).render(
             page=path, link=parts.link, parts=parts, title=title, chronology=self.chronology,
             facets=facets, chrome=self._chrome(path),
@@ -165,8 +163,6 @@ class Site:
             jsonld=(jsonld_data if isinstance(jsonld_data, Markup) else jsonld.script(jsonld_data)) if jsonld_data else "",
             graph=self.graph, views=views, urls=urls, when=self.graph.when, **context)
         self.files[path] = text
-        if self.track:
-            self.deps[path] = frozenset(deps) | {("chronology",)} | (facets.deps if facets else frozenset())
 
     def _parts(self, path: str) -> Parts:
         """Return the Parts of a page, with links relative to it. A link depends only on the page's
@@ -216,18 +212,15 @@ class Site:
     def specs(self) -> dict:
         """Return every page path mapped to (method name, arguments) that renders it, in a stable order.
 
-        Made once per graph: it depends only on the records there are and the timeline's order, so the
-        preview's re-link passes it on when those hold.
+        Made once, and kept by the preview until a record is added or removed or the timeline's order
+        changes.
         """
-        specs = self.graph.cache.get("specs")
-        if specs is None:
-            specs = self.graph.cache["specs"] = self._make_specs()
-        return specs
+        return self.graph.memo.get("specs", self._make_specs)
 
     def _make_specs(self) -> dict:
         g = self.graph
         specs = {}
-        periods = _periods(g, g.timeline, TIMELINE_PAGE_LIMIT)
+        periods = timeline_periods(g)
         specs["index.html"] = ("home", (periods,))
         if len(periods) > 1:
             for i in range(len(periods)):
@@ -256,7 +249,7 @@ class Site:
         being kept, and only the data files (if any) are returned.
         """
         specs = self.specs()
-        if paths is None:
+        if paths is None and not self.track:
             views.all_name_occurrences(self.graph)  # every entity page asks: one pass over the texts
         self.render_pages(specs if paths is None else [p for p in specs if p in paths], write)
         if paths is None:
@@ -269,7 +262,12 @@ class Site:
         specs = self.specs()
         for path in paths:
             method, args = specs[path]
-            getattr(self, method)(*args)
+            if self.track:
+                with self.graph.reads.recording() as keys:
+                    getattr(self, method)(*args)
+                self.deps[path] = frozenset(keys)
+            else:
+                getattr(self, method)(*args)
             if write is not None:
                 write(path, self.files.pop(path))
 
@@ -284,65 +282,22 @@ class Site:
         return {"assets/" + p.relative_to(root).as_posix(): p.read_bytes()
                 for p in sorted(root.rglob("*")) if p.is_file()}
 
-    # ------------------------------------------------------------------ dependency helpers
-
-    def _title_deps(self, kind: str, rid: str) -> set:
-        """Return the keys of a record shown only by its date and title: its fields, speaker or claimant."""
-        if not self.track:
-            return _UNTRACKED
-        record = self.graph.entries[kind][rid].record
-        keys = {(kind, rid)}
-        for field in ("speaker", "claimant"):
-            ref = getattr(record, field) if field in type(record).model_fields else None
-            if ref:
-                keys.add((self.graph.kind_of(ref), ref))
-        return keys
-
-    def _record_deps(self, kind: str, rid: str) -> set:
-        """Return the keys of a record shown as a link or table row: its fields, speaker or claimant, sources."""
-        if not self.track:
-            return _UNTRACKED
-        g = self.graph
-        record = g.entries[kind][rid].record
-        keys = {(kind, rid)}
-        for field in ("speaker", "claimant", "place"):
-            ref = getattr(record, field) if field in type(record).model_fields else None
-            if ref:
-                keys.add((g.kind_of(ref, ("people", "organisations", "places")), ref))
-        keys |= {("sources", q.source) for q in g.quotes_of(kind, rid)}
-        return keys
-
-    def _event_list_deps(self, ids) -> set:
-        if not self.track:
-            return _UNTRACKED
-        keys = set()
-        for eid in ids:
-            keys |= self.fragments.get(("event deps", eid), lambda eid=eid: (self._event_deps(eid), {("events", eid)}))
-        return keys
-
-    def _event_deps(self, eid: str) -> frozenset:
-        record = self.graph.entries["events"][eid].record
-        return frozenset(self._record_deps("events", eid) | {(k, v) for k in ENTITY_KINDS for v in getattr(record, k)})
-
     def _event_item(self, page: str):
-        """Return what timeline pages call to show one event (parts.event_item), kept until the
-        event, its sources or the people, places and tags it names change."""
+        """Return what timeline pages call to show one event (parts.event_item), kept in the graph's
+        memo for the preview (a full build shows each event on one timeline page: nothing to keep)."""
         folder = page.rpartition("/")[0]
         parts = self._parts(page)
-        if not self.track:  # a full build shows each event on one timeline page: nothing to keep
+        if not self.track:
             return parts.event_item
 
         def item(eid, heading):
-            return self.fragments.get(("event item", folder, heading, eid),
-                                      lambda: (parts.event_item(eid, heading), self._event_list_deps([eid])))
+            return self.graph.memo.get(("event item", folder, heading, eid), lambda: parts.event_item(eid, heading))
         return item
 
-    def _listed(self, page: str, by: str, rid: str) -> tuple:
-        """Return an entity page's line for one record, and what it depends on."""
-        def make():
-            deps = frozenset(self._title_deps(by, rid))
-            return (views.linked_line(self.graph, by, rid, page), deps), deps
-        return self.fragments.get(("listed", _line_folder(page, by), by, rid), make)
+    def _listed(self, page: str, by: str, rid: str) -> str:
+        """Return an entity page's line for one record."""
+        return self.graph.memo.get(("listed", _line_folder(page, by), by, rid),
+                                   lambda: views.linked_line(self.graph, by, rid, page))
 
     # ------------------------------------------------------------------ timeline
 
@@ -351,12 +306,12 @@ class Site:
         if len(periods) == 1:
             overview = Markup(svg.timeline(g, g.timeline, self._parts("index.html").link))
             self.page("index.html", "timeline.html", self.chronology.title, events=g.timeline,
-                      event_item=self._event_item("index.html"), overview=overview, periods=[], period=None, filters=search.timeline_filters(g, g.timeline),
-                      deps={("all", "events")} | self._event_list_deps(g.timeline))
+                      event_item=self._event_item("index.html"), overview=overview, periods=[], period=None,
+                      filters=search.timeline_filters(g, g.timeline))
         else:  # a long timeline: the overview counts events per page, so an edit leaves it as it is
             density = Markup(svg.density(periods, self._parts("index.html").link))
             self.page("index.html", "timeline.html", self.chronology.title, events=[],
-                      overview=density, periods=periods, period=None, filters=None, deps={("periods",)})
+                      overview=density, periods=periods, period=None, filters=None)
 
     def period_page(self, periods: list, i: int) -> None:
         g = self.graph
@@ -367,8 +322,7 @@ class Site:
                   events=period["events"], event_item=self._event_item(path), overview=Markup(chart),
                   periods=periods, period=period,
                   filters=search.timeline_filters(g, period["events"]),
-                  prev=periods[i - 1] if i else None, next=periods[i + 1] if i + 1 < len(periods) else None,
-                  deps={("periods",)} | self._event_list_deps(period["events"]))
+                  prev=periods[i - 1] if i else None, next=periods[i + 1] if i + 1 < len(periods) else None)
 
     # ------------------------------------------------------------------ records
 
@@ -379,32 +333,18 @@ class Site:
         statements = g.referrers("events", eid, "statements")
         figures = g.referrers("events", eid, "figures")
         discrepancies = g.referrers("events", eid, "discrepancies")
-        related = views.related_events(g, eid)
-        deps = _UNTRACKED
-        if self.track:
-            deps = self._record_deps("events", eid) | {("members", "events", eid)}
-            deps |= {("events", n["id"]) for n in (prev, nxt, *related) if n}
-            for kind in ENTITY_KINDS:  # related events come from the members of the same entities
-                deps |= {x for v in getattr(entry.record, kind) for x in ((kind, v), ("members", kind, v))}
-            for kind, ids in (("statements", statements), ("figures", figures), ("discrepancies", discrepancies)):
-                for rid in ids:
-                    deps |= self._record_deps(kind, rid)
         self.page(urls.page("events", eid), "event.html", entry.record.title, _summary(entry.body),
-                  jsonld.event_script(g, eid, self.base_url, self._articles), deps=deps, entry=entry, prev=prev, next=nxt,
+                  jsonld.event_script(g, eid, self.base_url), entry=entry, prev=prev, next=nxt,
                   cites=views.citations(g, "events", eid),
                   statements=views.refs(g, "statements", statements), figures=figures,
-                  discrepancies=views.refs(g, "discrepancies", discrepancies), related=related)
+                  discrepancies=views.refs(g, "discrepancies", discrepancies), related=views.related_events(g, eid))
 
     def source_page(self, sid: str) -> None:
         g = self.graph
         entry = g.entries["sources"][sid]
-        deps = {("sources", sid), ("cites", sid)}
-        for quote in g.quotes_by_source.get(sid, []) if self.track else ():
-            if quote.kind != "sources":
-                deps |= self._record_deps(quote.kind, quote.owner)
         self.page(urls.page("sources", sid), "source.html", entry.record.title,
                   f"Source text with cited passages: {entry.record.title}",
-                  jsonld.source(g, sid, self.base_url), deps=deps, entry=entry,
+                  jsonld.source(g, sid, self.base_url), entry=entry,
                   paragraphs=views.source_paragraphs(g, sid),
                   exceptions=entry.record.quote_exceptions)
 
@@ -412,11 +352,8 @@ class Site:
         g = self.graph
         entry = g.entries["statements"][sid]
         discrepancies = g.referrers("statements", sid, "discrepancies")
-        deps = self._record_deps("statements", sid) | {("members", "statements", sid)}
-        deps |= {("events", e) for e in entry.record.events}
-        deps |= {("discrepancies", d) for d in discrepancies}
         self.page(urls.page("statements", sid), "statement.html", views.statement_title(g, sid), "",
-                  jsonld.statement(g, sid, self.base_url), deps=deps, entry=entry,
+                  jsonld.statement(g, sid, self.base_url), entry=entry,
                   speaker=views.who(g, entry.record.speaker, entry.record.attribution),
                   renderings=views.renderings(g, sid), events=views.refs(g, "events", entry.record.events),
                   discrepancies=views.refs(g, "discrepancies", discrepancies))
@@ -425,18 +362,15 @@ class Site:
         g = self.graph
         ids = sorted(g.entries["figures"])
         chart = svg.figures_chart(g, ids, self._parts(urls.index("figures")).link)
-        deps = {("all", "figures"), ("all", "people"), ("all", "organisations"), ("all", "sources")}
         self.page(urls.index("figures"), "figures.html", "Figures",
                   "Every numeric claim, attributed: who claims how many, as of when, reported by whom.",
-                  deps=deps, groups=views.figure_groups(g, ids), chart=Markup(chart))
+                  groups=views.figure_groups(g, ids), chart=Markup(chart))
 
     def figure_page(self, fid: str) -> None:
         g = self.graph
         entry = g.entries["figures"][fid]
         discrepancies = g.referrers("figures", fid, "discrepancies")
-        deps = self._record_deps("figures", fid) | {("members", "figures", fid)}
-        deps |= {("events", e) for e in entry.record.events} | {("discrepancies", d) for d in discrepancies}
-        self.page(urls.page("figures", fid), "figure.html", views.figure_sentence(g, fid), "", deps=deps,
+        self.page(urls.page("figures", fid), "figure.html", views.figure_sentence(g, fid), "",
                   entry=entry, claimant=views.who(g, entry.record.claimant, entry.record.attribution),
                   cites=views.citations(g, "figures", fid), events=views.refs(g, "events", entry.record.events),
                   place=views.refs(g, "places", [entry.record.place] if entry.record.place else []),
@@ -445,12 +379,8 @@ class Site:
     def discrepancy_page(self, did: str) -> None:
         g = self.graph
         entry = g.entries["discrepancies"][did]
-        deps = self._record_deps("discrepancies", did)
-        for kind in ("figures", "statements", "events"):
-            for rid in getattr(entry.record, kind):
-                deps |= self._record_deps(kind, rid)
         self.page(urls.page("discrepancies", did), "discrepancy.html", entry.record.title,
-                  entry.record.description, deps=deps, entry=entry, cites=views.citations(g, "discrepancies", did),
+                  entry.record.description, entry=entry, cites=views.citations(g, "discrepancies", did),
                   figures=entry.record.figures, statements=views.refs(g, "statements", entry.record.statements),
                   events=views.refs(g, "events", entry.record.events))
 
@@ -458,44 +388,29 @@ class Site:
         g = self.graph
         entry = g.entries[kind][rid]
         path = urls.page(kind, rid)
-        count, listed, deps = self._entity_list(kind, rid)
-        occurrences = self.fragments.get(("occurrences", kind, rid), lambda: (
-            self._parts(path).occurrences(
-                views.name_occurrences(g, kind, rid) if kind != "tags" else []),
-            {(kind, rid), ("all", "sources")}))
+        count, listed = self._entity_list(kind, rid)
+        occurrences = g.memo.get(("occurrences", kind, rid), lambda: self._parts(path).occurrences(
+            views.name_occurrences(g, kind, rid) if kind != "tags" else []))
         self.page(path, "entity.html", entry.record.name, entry.record.description,
-                  deps=deps | {(kind, rid), ("all", "sources")},  # all sources: name occurrences
                   kind=kind, entry=entry, count=count, listed=listed, occurrences=occurrences)
 
     def _entity_list(self, kind: str, rid: str) -> tuple:
-        """Return (count, <li> lines, dependency keys) of what links to an entity.
+        """Return (count, <li> lines) of the events, statements and figures linking to an entity.
 
         A popular tag lists thousands of records. Its lines are kept in blocks of ENTITY_BLOCK, each
-        depending on the records its lines show and on the entity's members (their order), so that
-        after one record changes, the preview remakes one block, not thousands of lines and the
-        registration of each line's keys (which took more than half of such an edit).
+        made from the entity's members (their order) and the records its lines show, so that after
+        one record changes, the preview remakes one block, not thousands of lines.
         """
         path = urls.page(kind, rid)
-        members = frozenset({("members", kind, rid)})
-        items = self.fragments.get(("entity items", kind, rid), lambda: (self._entity_items(kind, rid), members))
+        items = self.graph.dated_members(kind, rid)
 
-        def block(start: int):
-            def make():
-                found = [self._listed(path, by, i) for by, i in items[start:start + ENTITY_BLOCK]]
-                deps = members.union(*[keys for _, keys in found]) if self.track else _UNTRACKED
-                return ("\n".join([line for line, _ in found]), deps), deps
-            return self.fragments.get(("entity block", kind, rid, start), make)
+        def block(start: int) -> str:  # made from the members, read here: the block is kept
+            lines = self.graph.dated_members(kind, rid)[start:start + ENTITY_BLOCK]
+            return "\n".join([self._listed(path, by, i) for by, i in lines])
 
-        blocks = [block(start) for start in range(0, len(items), ENTITY_BLOCK)]
-        deps = members.union(*[keys for _, keys in blocks]) if self.track else _UNTRACKED
-        return len(items), Markup("\n".join([text for text, _ in blocks])), deps
-
-    def _entity_items(self, kind: str, rid: str) -> list:
-        """Return (kind, id) of the events, statements and figures linking to an entity, in date order."""
-        g = self.graph
-        linked = {by: g.referrers(kind, rid, by) for by in ("events", "statements", "figures")}
-        items = sorted(((g.when(g.entries[by][i]).sort_key, by, i) for by, ids in linked.items() for i in ids))
-        return [(by, i) for _, by, i in items]
+        blocks = [self.graph.memo.get(("entity block", kind, rid, start), lambda start=start: block(start))
+                  for start in range(0, len(items), ENTITY_BLOCK)]
+        return len(items), Markup("\n".join(blocks))
 
     def index(self, kind: str) -> None:
         g = self.graph
@@ -503,10 +418,8 @@ class Site:
             ids = sorted(g.entries[kind], key=lambda i: (g.when(g.entries[kind][i]).sort_key, i))
         else:
             ids = sorted(g.entries[kind], key=lambda i: (views.title_of(g, kind, i).casefold(), i))
-        deps = {("all", kind)} | ({("all", "people"), ("all", "organisations")} if kind == "statements" else set())
         label = views.KIND_LABELS[kind][1]
-        self.page(urls.index(kind), "index.html", label, f"{label} in this chronology.", deps=deps,
-                  kind=kind, ids=ids)
+        self.page(urls.index(kind), "index.html", label, f"{label} in this chronology.", kind=kind, ids=ids)
 
     def about(self) -> None:
         self.page("about.html", "about.html", "About this chronology")
@@ -520,7 +433,6 @@ class Site:
         self.page("404.html", "404.html", "Page not found", base_href=self.base_url or "")
 
 
-_UNTRACKED = frozenset()  # the dependency keys of a page or piece when they are not tracked
 ENTITY_BLOCK = 100  # lines of an entity page kept together (see Site._entity_list)
 
 
@@ -536,17 +448,16 @@ def _summary(body: str) -> str:
     return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
 
 
-def _periods(graph: Graph, ids: list, limit: int) -> list[dict]:
-    """Split events into pages of at most about `limit`: by year, and a crowded year by month."""
-    if ids is graph.timeline:  # asked several times per build: remembered for the graph
-        key = ("periods", limit)
-        if key not in graph.cache:
-            graph.cache[key] = _split(graph, ids, limit)
-        return graph.cache[key]
-    return _split(graph, ids, limit)
+def timeline_periods(graph: Graph) -> list[dict]:
+    """Return the pages the timeline is split into (see _split), an index of the graph."""
+    return graph.derived(PERIODS, lambda: _split(graph, graph.timeline, TIMELINE_PAGE_LIMIT))
+
+
+PERIODS = ("periods",)
 
 
 def _split(graph: Graph, ids: list, limit: int) -> list[dict]:
+    """Split events into pages of at most about `limit`: by year, and a crowded year by month."""
     if len(ids) <= limit:
         return [{"events": ids}]
     by_year: dict = {}

@@ -190,7 +190,6 @@ class Facets(NamedTuple):
     kind: str  # "Event"
     date: str  # the date in words, or ''
     sort: str  # ISO date to sort by, or ''
-    deps: frozenset  # dependency keys of the names shown as filter values
     filter_spans: Markup
     """The filter values, in display order, as Pagefind reads them: each
     ` <span data-pagefind-filter="name">value</span>` (made here rather than by a template loop: every
@@ -202,9 +201,8 @@ def _agent(graph: Graph, ref: str | None) -> list:
     return [(graph.kind_of(ref), ref)] if ref else []
 
 
-def page_facets(graph: Graph, path: str, track: bool = True) -> Facets | None:
-    """Return the facets of the record page at site path `path`, or None for pages not indexed.
-    Without `track`, their dependency keys are not worked out (a full build has no use for them)."""
+def page_facets(graph: Graph, path: str) -> Facets | None:
+    """Return the facets of the record page at site path `path`, or None for pages not indexed."""
     kind, _, name = path.partition("/")
     if kind not in KIND_NAMES or not name.endswith(".html") or "/" in name:
         return None
@@ -230,28 +228,27 @@ def page_facets(graph: Graph, path: str, track: bool = True) -> Facets | None:
     else:  # sources
         refs = []
     sources = [rid] if kind == "sources" else [q.source for q in graph.quotes_of(kind, rid)]
-    # Each value's span is made once per graph: thousands of pages name the same few hundred records.
-    made = graph.cache.get("facet spans")
-    if made is None:
-        made = graph.cache["facet spans"] = {}
+    # Each value's span is made once: thousands of pages name the same few hundred records.
     spans: dict = {}  # (filter name, value) -> its span, in display order, each once
     for key in [*refs, *[("sources", sid) for sid in sources]]:
-        value = made.get(key)
-        if value is None:
-            ref_kind, ref = key
-            if ref not in entries[ref_kind]:
-                continue  # an unknown id, reported by linking
-            pair = ("source", entries["sources"][ref].record.title) if ref_kind == "sources" \
-                else (ENTITY_FILTERS[ref_kind], entries[ref_kind][ref].record.name)
-            value = made[key] = (pair, f' <span data-pagefind-filter="{escape(pair[0])}">{escape(pair[1])}</span>')
-        spans.setdefault(*value)
+        value = graph.memo.get(("facet", *key), lambda key=key: _filter_span(entries, *key))
+        if value is not None:
+            spans.setdefault(*value)
     date, sort = "", ""
     if kind in ("events", "statements", "figures", "sources"):
         when = graph.when(entry)
         date, sort = when.words, when.iso("lower") or when.iso("upper")
-    deps = frozenset(key for key in refs if key[1] in entries[key[0]]).union(
-        [("sources", sid) for sid in sources]) if track else frozenset()
-    return Facets(KIND_NAMES[kind], date, sort, deps, Markup("".join(spans.values())))
+    return Facets(KIND_NAMES[kind], date, sort, Markup("".join(spans.values())))
+
+
+def _filter_span(entries: dict, kind: str, rid: str) -> tuple | None:
+    """Return ((filter name, value), its span) for a record named as a filter value, or None for an
+    unknown id (reported by linking)."""
+    if rid not in entries[kind]:
+        return None
+    pair = ("source", entries["sources"][rid].record.title) if kind == "sources" \
+        else (ENTITY_FILTERS[kind], entries[kind][rid].record.name)
+    return pair, f' <span data-pagefind-filter="{escape(pair[0])}">{escape(pair[1])}</span>'
 
 
 def timeline_filters(graph: Graph, ids: list) -> dict:

@@ -107,17 +107,10 @@ def refs(graph: Graph, kind: str, ids) -> list[dict]:
     """Return link data for a list of ids of one kind: {"id", "kind", "title", "href"} each, made once
     per graph (an event is listed on some ten pages: as related, next, previous, reported...); the
     same dict each time, so it is not to be changed."""
-    made = graph.cache.get("refs")
-    if made is None:
-        made = graph.cache["refs"] = {}
-    found = []
-    for rid in ids:
-        ref = made.get((kind, rid))
-        if ref is None:
-            ref = made[(kind, rid)] = {"id": rid, "kind": kind, "title": title_of(graph, kind, rid),
-                                       "href": urls.page(kind, rid)}
-        found.append(ref)
-    return found
+    get = graph.memo.get
+    return [get(("ref", kind, rid), lambda rid=rid: {"id": rid, "kind": kind, "title": title_of(graph, kind, rid),
+                                                     "href": urls.page(kind, rid)})
+            for rid in ids]
 
 
 def related_events(graph: Graph, rid: str) -> list[dict]:
@@ -128,13 +121,16 @@ def related_events(graph: Graph, rid: str) -> list[dict]:
     events nearest in time.
     """
     record = graph.entries["events"][rid].record
-    here = timeline_positions(graph)[rid]
+    here = graph.position(rid)
     near: list = []  # timeline positions of the events sharing each entity, once per entity shared
+    ids: dict = {}  # timeline position -> event id, of those
     for kind in ("people", "organisations", "places", "tags"):
         for value in getattr(record, kind):
-            ranks = _member_positions(graph, kind, value)
+            ranks, members = graph.member_positions(kind, value)
             at = bisect.bisect_left(ranks, here)
-            near += ranks[max(0, at - RELATED_WINDOW):at + RELATED_WINDOW + 1]
+            window = slice(max(0, at - RELATED_WINDOW), at + RELATED_WINDOW + 1)
+            near += ranks[window]
+            ids.update(zip(ranks[window], members[window]))
     shared = Counter(near)  # timeline position -> entities shared with this event
     shared.pop(here, None)
     # The best share most; among those sharing as many, the nearest in time, then the earlier. Most
@@ -152,7 +148,7 @@ def related_events(graph: Graph, rid: str) -> list[dict]:
     else:
         ones = sorted(p for p, n in shared.items() if n == 1) if more else sorted(shared)
         picked += _nearest(ones, here, RELATED_LIMIT - len(picked))
-    return refs(graph, "events", [graph.timeline[p] for p in sorted(picked)])
+    return refs(graph, "events", [ids[p] for p in sorted(picked)])
 
 
 def _nearest(positions: list, here: int, k: int) -> list:
@@ -170,40 +166,15 @@ def _nearest(positions: list, here: int, k: int) -> list:
     return found
 
 
-def timeline_positions(graph: Graph) -> dict:
-    """Return each event's position on the timeline (made once per graph, or per timeline order)."""
-    cache = graph.cache.setdefault("timeline_positions", {})
-    if not cache:
-        cache.update({eid: i for i, eid in enumerate(graph.timeline)})
-    return cache
-
-
-def _member_positions(graph: Graph, kind: str, value: str) -> list:
-    """Return the timeline positions of the events referring to an entity (sorted, like the list)."""
-    cache = graph.cache.get("member_positions")  # passed on while the timeline holds
-    if cache is None:
-        cache = graph.cache["member_positions"] = {}
-    key = (kind, value)
-    members = graph.referrers(kind, value, "events")
-    kept = cache.get(key)
-    if kept is None or kept[0] is not members:  # re-linking copies the lists it changes
-        order = timeline_positions(graph)
-        kept = cache[key] = (members, [order[e] for e in members])
-    return kept[1]
-
-
 def neighbours(graph: Graph, rid: str) -> tuple:
     """Return link data for the previous and next events on the timeline (or None)."""
-    at = timeline_positions(graph)[rid]
-    prev = refs(graph, "events", [graph.timeline[at - 1]])[0] if at > 0 else None
-    nxt = refs(graph, "events", [graph.timeline[at + 1]])[0] if at + 1 < len(graph.timeline) else None
-    return prev, nxt
+    return tuple(refs(graph, "events", [eid])[0] if eid else None for eid in graph.neighbours(rid))
 
 
 def source_paragraphs(graph: Graph, sid: str):
     """Return the paragraphs of a source with its cited passages, excluding quote exceptions."""
     entry = graph.entries["sources"][sid]
-    quotes = [q for q in graph.quotes_by_source.get(sid, []) if q.kind != "sources"]
+    quotes = [q for q in graph.quotes_in(sid) if q.kind != "sources"]
     chrome = [(*c.span, c.label) for c in entry.record.chrome]
     return paragraphs(graph.texts[sid].text, quotes, chrome)
 
