@@ -199,14 +199,14 @@
   readUrl();
   form.hidden = false;
   var bundle = function (name) { return import(new URL("pagefind/" + name + "pagefind.js", siteRoot).href); };
-  var names = fetch(new URL("pagefind/bundles.json", siteRoot).href).then(function (response) {
+  var first = bundle("").catch(function (err) { return err; }); // loads while the list comes: most sites have it
+  fetch(new URL("pagefind/bundles.json", siteRoot).href).then(function (response) {
     return response.ok ? response.json() : { bundles: [""], dated: 1 }; // without the list, the one bundle
   }).then(function (list) {
     dated = list.dated;
-    return list.bundles;
-  });
-  Promise.all([bundle(""), names]).then(function (both) { // the first bundle loads while the list comes
-    return Promise.all([both[0]].concat(both[1].slice(1).map(bundle)));
+    return Promise.all(list.bundles.map(function (name) {
+      return name ? bundle(name) : first.then(function (m) { if (m instanceof Error) throw m; return m; });
+    }));
   }).then(function (modules) {
     indexes = modules;
     return Promise.all(modules.map(function (index) {
