@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -174,10 +175,29 @@ def test_the_copies_index_as_the_pages_would(which, tmp_path, request):
     is the one Pagefind makes from the whole pages, to the byte (but for its filter files, whose order
     Pagefind varies), words, their places and weights, excerpts, filters and metadata."""
     built = request.getfixturevalue(which)
-    pages = list(fragments(built))
+    pages = [p.relative_to(built).as_posix() for p in built.rglob("*.html") if "data-pagefind-body" in p.read_text()]
     whole = index_of_pages(built, pages, tmp_path)
+    assert set(fragments(built)) == set(pages)  # those rendered by either process
     assert fragments_in(whole) == fragments(built)
     assert word_index(whole) == word_index(built / "pagefind")
+
+
+def test_two_builds_in_two_processes_make_the_same_index(synthetic_site, tmp_path):
+    """Either rendering process makes the copies of the pages it renders, in an order that varies;
+    Pagefind reads them in the order of their paths, and numbers them alike (its filter files aside).
+    Built in /dev/shm where there is one: on tmpfs a folder lists its files in the order they were made."""
+    shm = Path("/dev/shm")
+    scratch = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path
+    try:
+        sites = [scratch / "first", scratch / "second"]
+        for site in sites:
+            pipeline.build(synthetic_site.parent / "content", site)
+        varies = lambda p: p.parts[0] == "filter" or p.suffix == ".pf_meta" or p.name == "pagefind-entry.json"  # noqa: E731
+        files = [{p.relative_to(site / "pagefind"): p.read_bytes() for p in (site / "pagefind").rglob("*")
+                  if p.is_file() and not varies(p.relative_to(site / "pagefind"))} for site in sites]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    assert files[0] == files[1]
 
 
 def test_a_copy_keeps_a_text_that_names_the_ignore_attribute():
@@ -563,8 +583,6 @@ def test_one_search_downloads_little(chromium, site):
 if __name__ == "__main__":
     if sys.argv[1:] != ["--weight"]:
         sys.exit("usage: python tests/test_search.py --weight")
-    import tempfile
-
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "site"
         pipeline.build(CONTENT, out)
