@@ -251,8 +251,8 @@ def index_copies(copies: Copies, output: Path) -> IndexStats:
     return IndexStats(pages, files, size, time.perf_counter() - started)
 
 
-def run_bundles(runs: list, jobs: int = JOBS, in_order: bool = False) -> None:
-    """Run Pagefind on each (folder of copies, output folder) of `runs`, `jobs` at a time, and remove
+def run_bundles(runs: list, jobs: int | None = None, in_order: bool = False) -> None:
+    """Run Pagefind on each (folder of copies, output folder) of `runs`, `jobs` (JOBS) at a time, and remove
     the files of its own interfaces; raise SearchIndexError naming what failed. With `in_order`, the
     copies are first moved into a folder of their own in the order of their paths (see _in_order)."""
     executable = _executable()
@@ -262,7 +262,7 @@ def run_bundles(runs: list, jobs: int = JOBS, in_order: bool = False) -> None:
     def run(folder: Path, output: Path) -> str | None:
         return _pagefind(executable, _in_order(folder) if in_order else folder, output)
 
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(runs), os.cpu_count() or 1))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs or JOBS, len(runs), os.cpu_count() or 1))) as pool:
         errors = [error for error in pool.map(lambda args: run(*args), runs) if error]
     if errors:
         raise SearchIndexError(errors[0])

@@ -574,6 +574,17 @@ def search_weight(chromium, site, term: str = "expendable") -> dict[str, tuple[i
     return sizes
 
 
+def test_a_bundled_index_loads_one_pagefind_unless_ordered_by_date(chromium, split_site):
+    """Best match first, the bundles are merged into the first one's Pagefind: one script, one WebAssembly
+    module. Ordered by date, each dated bundle is searched by a Pagefind of its own besides."""
+    listing = json.loads((split_site / "pagefind" / "bundles.json").read_text())
+    assert len(listing["bundles"]) > 2
+    best = search_weight(chromium, split_site)
+    assert best["wasm"][0] == 1 and best["js"][0] == 3  # search.js, pagefind.js and its worker
+    by_date = search_weight(chromium, split_site, "expendable&sort=date-asc")
+    assert by_date["wasm"][0] == 1 + listing["dated"]
+
+
 def test_one_search_downloads_little(chromium, site):
     sizes = search_weight(chromium, site)
     assert sizes["search"][1] < 250_000, sizes  # about 95 KB of script, 72 KB of WebAssembly, the rest index
