@@ -9,53 +9,14 @@ import yaml
 
 from .problems import Problem
 
-try:  # libyaml is several times faster; the pure-Python loader is the fallback.
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - wheels ship libyaml
-    _BaseLoader = yaml.SafeLoader
-
-
-class _Loader(_BaseLoader):
-    """The safe loader, with the same tags resolved for less: libyaml calls back into Python to resolve
-    the tag of every node, which was a third of the time of reading a large chronology.
-
-    A quoted scalar is always text, and a plain scalar's tag depends on its text alone, so it is
-    remembered; the safe loader has no path resolvers, so there is nothing to descend or ascend.
-    tests/test_read.py checks the tags against PyYAML's own resolver.
-    """
-
-    _plain_tags: dict = {}
-
-    if _BaseLoader is getattr(yaml, "CSafeLoader", None):
-        def __init__(self, stream):
-            # Composing needs only the parser: the constructor's and resolver's state (made per file by
-            # CSafeLoader, a third of the time of composing a small file) is never used here.
-            yaml.cyaml.CParser.__init__(self, stream)
-
-    def descend_resolver(self, current_node, current_index):
-        pass
-
-    def ascend_resolver(self):
-        pass
-
-    def resolve(self, kind, value, implicit):
-        if kind is not _SCALAR:  # no path resolvers: a list or mapping has its default tag
-            return _COLLECTION_TAGS[kind]
-        if not implicit[0]:
-            return _STR
-        tag = self._plain_tags.get(value)
-        if tag is None:
-            if len(self._plain_tags) > 100_000:  # plain values repeat (ids, dates); titles need not be kept
-                self._plain_tags.clear()
-            tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
-        return tag
-
-
+# libyaml's loader, through PyYAML's public API only (yaml.compose, yaml.parse with a Loader class);
+# the pure-Python loader is the fallback. Composing resolves the tag of every node in Python: about a
+# tenth of the instructions of loading a chronology, accepted rather than overriding the resolver.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _constructor = yaml.constructor.SafeConstructor()
-_STR = _BaseLoader.DEFAULT_SCALAR_TAG
+_STR = _Loader.DEFAULT_SCALAR_TAG
 _SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-_COLLECTION_TAGS = {_MAPPING: _BaseLoader.DEFAULT_MAPPING_TAG, _SEQUENCE: _BaseLoader.DEFAULT_SEQUENCE_TAG}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _PLAIN = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null")}
 
