@@ -94,3 +94,20 @@ def test_plain_values_read_as_yaml_reads_them(values):
     assert problems == []
     assert_as_pyyaml_reads(doc.data, expected)
 
+
+
+def test_explicitly_tagged_values_are_constructed_as_tagged():
+    assert data('a: !!int "12"\nb: !!bool "yes"\nc: !!null ""\nd: !!float "1e3"\ne: !!str 12\n') == {
+        "a": 12, "b": True, "c": None, "d": 1000.0, "e": "12"}
+
+
+def test_a_value_its_tag_cannot_make_is_a_problem_on_its_line():
+    doc, problems = read.parse_yaml("a: 1\nb: !!int abc\n", "x.yaml")
+    assert doc.data == {"a": 1, "b": "abc"}
+    assert [(p.line, p.message, p.hint) for p in problems] == [
+        (2, "unreadable value 'abc': invalid literal for int() with base 10: 'abc'", "put it in quotes to keep it as text")]
+
+
+def test_decimal_and_octal_integers_read_as_yaml_1_1_reads_them():
+    assert data("a: 0\nb: 012\nc: 1215\nd: +5\ne: 1_0\nf: !!int '7'\n") == {
+        "a": 0, "b": 10, "c": 1215, "d": 5, "e": 10, "f": 7}
