@@ -21,6 +21,18 @@ from chronicle import dates
 ])
 def test_wording_keeps_uncertainty(edtf, words):
     assert dates.parse(edtf).words == words
+    assert dates.parse_with_edtf(edtf).words == words  # the edtf package's qualifiers, read the same
+
+
+@pytest.mark.parametrize("edtf, words", [
+    ("2024?-12", "December 2024 (uncertain)"),  # a qualified part: only the edtf package reads these
+    ("2004-06-~11", "about 11 June 2004"),
+    ("%2001", "about 2001 (uncertain)"),
+    ("2024-21", "spring 2024"),
+])
+def test_forms_only_the_edtf_package_reads_are_worded(edtf, words):
+    assert dates._parse_fast(edtf) is None
+    assert dates.parse(edtf).words == words
 
 
 def test_sorting_by_strict_lower_then_upper_bound():
