@@ -188,9 +188,9 @@ def _build(node, key_path, doc, problems, path, first_line, record=False):
                                 "content holds plain text, numbers, lists and mappings only; remove the tag"))
         return node.value
     text = node.value
-    if node.tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
-        return int(text)  # the usual number, decimal (012 is octal in YAML 1.1): no YAML needed
     try:
+        if node.tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
+            return int(text)  # the usual number, decimal (012 is octal in YAML 1.1): no YAML needed
         return _constructed(node.tag, text)
     except (yaml.YAMLError, ValueError, OverflowError) as err:
         problems.append(Problem(path, first_line + node.start_mark.line, f"unreadable value {node.value!r}: {err}",

@@ -111,3 +111,11 @@ def test_a_value_its_tag_cannot_make_is_a_problem_on_its_line():
 def test_decimal_and_octal_integers_read_as_yaml_1_1_reads_them():
     assert data("a: 0\nb: 012\nc: 1215\nd: +5\ne: 1_0\nf: !!int '7'\n") == {
         "a": 0, "b": 10, "c": 1215, "d": 5, "e": 10, "f": 7}
+
+
+def test_an_integer_too_long_for_python_is_a_problem_not_a_crash():
+    doc, problems = read.parse_yaml("a: " + "9" * 5000 + "\n", "x.yaml")
+    assert doc.data == {"a": "9" * 5000}
+    assert [(p.line, p.message[:20], p.hint) for p in problems] == [
+        (1, "unreadable value '99", "put it in quotes to keep it as text")]
+    assert "Exceeds the limit (4300 digits) for integer string conversion" in problems[0].message
