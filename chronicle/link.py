@@ -98,13 +98,10 @@ class Graph:
         return counts
 
 
-def link(content: Content, timings: dict | None = None, then=None) -> Graph:
+def link(content: Content, timings: dict | None = None) -> Graph:
     """Return the linked graph of `content`; its problems list every broken reference and quote.
 
     If `timings` is given, the seconds spent verifying citations are added to timings['verify'].
-    `then(graph)`, if given, is called once the graph has its references and timeline, before its
-    quotes are located: while a second process locates them, when there are many (the build lays out
-    its pages and compiles its templates there, rather than after linking, in one process).
     """
     graph = Graph(content)
     _check_shared_ids(graph)
@@ -112,18 +109,9 @@ def link(content: Content, timings: dict | None = None, then=None) -> Graph:
     aside = 0.0  # seconds of work that is not verification, done while a second process verifies
 
     def meanwhile() -> None:
-        """What does not need the quotes located: references, the timeline, who refers to whom."""
         nonlocal aside
         began = time.perf_counter()
-        for kind, fields in REFERENCES.items():
-            for entry in content.entries[kind].values():
-                for name, targets in fields.items():
-                    _check_references(graph, entry, name, targets, lookup)
-        graph.timeline = sorted(content.entries["events"],
-                                key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
-        _index_references(graph)
-        if then is not None:
-            then(graph)
+        _link_references(graph, lookup)
         aside = time.perf_counter() - began
 
     started = time.perf_counter()
@@ -135,6 +123,19 @@ def link(content: Content, timings: dict | None = None, then=None) -> Graph:
         timings["verify"] = timings.get("verify", 0.0) + time.perf_counter() - started - aside
     _index_quotes(graph)
     return graph
+
+
+def _link_references(graph: Graph, lookup) -> None:
+    """Check every reference, order the timeline and index who refers to whom: what does not need the
+    quotes located."""
+    entries = graph.entries
+    for kind, fields in REFERENCES.items():
+        for entry in entries[kind].values():
+            for name, targets in fields.items():
+                _check_references(graph, entry, name, targets, lookup)
+    events = entries["events"]
+    graph.timeline = sorted(events, key=lambda eid: (graph.when(events[eid]).sort_key, eid))
+    _index_references(graph)
 
 
 VERIFY_PARALLEL_FROM = 5000  # quotes; below this a second process costs more than it saves

@@ -75,25 +75,9 @@ def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
     timings = {} if timings is None else timings
     with _stage(timings, "load"):
         content = load(Path(content_dir))
-    ready: list = []  # the Site, its pages laid out and templates compiled while the quotes are located
-
-    def get_ready(graph: Graph) -> None:
-        if content.problems or graph.problems:  # nothing will be rendered
-            return
-        with _stage(timings, "prepare"):
-            site = Site(graph, base_url=base_url, track=False)  # no preview to tell
-            try:
-                site.specs()
-                site.compile_templates()
-            except Exception:  # noqa: BLE001 - a broken template: the rendering meets it again and reports it
-                return
-            ready.append(site)
-
     with _stage(timings, "link"):
-        graph = link(content, timings, then=get_ready)
-    prepared = timings.pop("prepare", 0.0)
-    timings["link"] -= timings.get("verify", 0.0) + prepared  # reported apart, and with the rendering
-    timings["render"] = timings.get("render", 0.0) + prepared
+        graph = link(content, timings)
+    timings["link"] -= timings.get("verify", 0.0)  # reported apart
     problems = content.problems + graph.problems
     if problems:
         raise ContentErrors(problems)
@@ -106,7 +90,7 @@ def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
 
     with new_site(Path(out_dir), before_swap=index_then_time if index else None) as writer:
         with _stage(timings, "render"):  # each page is written as soon as it is rendered
-            render_into(graph, writer, base_url, ready[0] if ready else None)
+            render_into(graph, writer, base_url)
         writing = time.perf_counter()
     if not index:
         timings["write"] = time.perf_counter() - writing
@@ -130,15 +114,15 @@ CHUNK = 64  # pages either rendering process takes at a time (the last few decid
 _shared: tuple = ()  # (site, writer, chunks, taken), inherited by the forked worker
 
 
-def render_into(graph: Graph, writer, base_url: str | None = None, site: Site | None = None) -> None:
+def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
     """Render every output file of the site and write it with `writer` (a write.SiteWriter), in two
-    processes when it pays. `site` is the graph's Site when it is made already, with `base_url`.
+    processes when it pays.
 
     The second process is forked after linking, so it shares the graph without copying it; it renders
     part of the pages and writes them itself, and sends back only their paths.
     """
     global _shared
-    site = site or Site(graph, base_url=base_url, track=False)  # no preview to tell
+    site = Site(graph, base_url=base_url, track=False)  # no preview to tell
     specs = site.specs()
     if not second_process_pays(len(specs), PARALLEL_FROM):
         for path, data in site.render(write=writer.write).items():  # the data files and assets

@@ -152,38 +152,17 @@ def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, mo
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
-def test_the_build_lays_out_its_pages_while_the_quotes_are_located(tmp_path, monkeypatch):
-    """link(then=...) runs once the references and the timeline are known and before the quotes are
-    located (meanwhile, a second process locates them); the build makes its Site there and renders with it."""
-    seen = []
-
-    def then(graph):
-        seen.append((list(graph.timeline), dict(graph.refs), dict(graph.quotes_by_owner)))
-
-    graph = link.link(load.load(ROOT / "content"), then=then)
-    assert len(seen) == 1
-    timeline, refs, quotes = seen[0]
-    assert timeline == graph.timeline and len(timeline) > 10
-    assert refs == graph.refs and refs
-    assert quotes == {} and graph.quotes_by_owner
-
-    made = []
-    real = pipeline.render_into
-    monkeypatch.setattr(pipeline, "render_into", lambda g, w, b=None, site=None: (made.append(site), real(g, w, b, site)))
-    pipeline.build(ROOT / "content", tmp_path / "site", index=False)
-    assert isinstance(made[0], Site) and made[0]._compiled
-
-
-def test_a_template_that_fails_while_linking_is_met_again_by_the_rendering(tmp_path, monkeypatch):
-    """A broken template found while the build gets ready (during linking) does not hide the content's
-    problems, which are reported first, as they always were; without them, the rendering reports it."""
+def test_a_broken_template_is_reported_after_the_content_problems(tmp_path, monkeypatch):
+    """The templates are compiled before the rendering forks its second process, after linking: a broken
+    template does not hide the content's problems, which are reported first; without them, it is raised
+    and nothing is written."""
     import jinja2
 
     def broken(self):
         raise jinja2.TemplateSyntaxError("unexpected '}'", 3)
 
     monkeypatch.setattr(Site, "compile_templates", broken)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)  # so the rendering compiles them all too, before forking
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)  # the rendering compiles them all before forking
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     event = sorted((content / "events").glob("*.md"))[0]
