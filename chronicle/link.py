@@ -1,15 +1,13 @@
 """Link: resolve every reference, locate every quote in its source, and build the content graph."""
 from __future__ import annotations
 
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from . import dates
 from .cite import Miss, Span, prepared
 from .load import Content, Entry, slug
-from .parallel import second_process_pays, take
+from .parallel import in_two_processes, second_process_pays
 from .schema import Citation
 from .problems import Problem, did_you_mean
 
@@ -138,10 +136,6 @@ def _link_references(graph: Graph, lookup) -> None:
     _index_references(graph)
 
 
-VERIFY_PARALLEL_FROM = 5000  # quotes; below this a second process costs more than it saves
-_shared: tuple = ()  # (prepared texts, (source id, quotes) to search, sources taken), inherited by the forked process
-
-
 def _citations(content: Content) -> list:
     """Return (entry, field, index, Citation) of every quote to locate: sources' quote exceptions, then
     the citations of every citing kind, in a stable order."""
@@ -156,44 +150,29 @@ def _citations(content: Content) -> list:
 
 def _search_quotes(graph: Graph, cited: list, meanwhile) -> None:
     """Look for every cited quote in its source text ahead of `_locate_all`, which then finds each one
-    remembered, and run `meanwhile()`: with many quotes, a second process (forked, so it has the
-    texts) searches sources one after another while this one runs `meanwhile()`, then both take the
-    sources left in turn until none is left, so that they finish together. The results are those of
-    searching here."""
-    global _shared
+    remembered, and run `meanwhile()`: with many quotes, a second process searches the sources one
+    after another while this one runs `meanwhile()`, then both take the sources left in turn
+    (parallel.in_two_processes). What the other finds in a source is remembered here, as if found here."""
     wanted: dict = {}  # source id -> [(quote, occurrence)]
     for _, _, _, citation in cited:
         wanted.setdefault(citation.source, []).append((citation.quote, citation.occurrence))
-    sids = sorted(sid for sid in wanted if sid in graph.texts)
-    if not second_process_pays(sum(len(wanted[sid]) for sid in sids), VERIFY_PARALLEL_FROM):
-        meanwhile()
-        return  # _locate_all searches for each quote as it comes
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)  # how many sources either process has taken
-    _shared = (graph.texts, [(sid, wanted[sid]) for sid in sids], taken)
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            theirs = pool.submit(_search_in)
-            meanwhile()
-            _search_in()
-            for sid, found in theirs.result().items():
-                graph.texts[sid].remember(wanted[sid], found)
-    finally:
-        _shared = ()
+    texts = graph.texts
+    sids = sorted(sid for sid in wanted if sid in texts)
 
-
-def _search_in() -> dict:
-    """Locate the quotes of each source not yet taken by either process, until none is left; return,
-    for each source searched, what locating each of its quotes found (in their order, as plain values)."""
-    texts, items, taken = _shared
-    found = {}
-    while (at := take(taken)) < len(items):
-        sid, quotes = items[at]
-        text = texts[sid]
-        for quote, occurrence in quotes:
+    def here(at: int) -> None:
+        text = texts[sids[at]]
+        for quote, occurrence in wanted[sids[at]]:
             text.locate(quote, occurrence)
-        found[sid] = text.located(quotes)
-    return found
+
+    def there(at: int) -> list:
+        here(at)
+        return texts[sids[at]].located(wanted[sids[at]])  # plain values, quick to send back
+
+    def receive(at: int, found: list) -> None:
+        texts[sids[at]].remember(wanted[sids[at]], found)
+
+    quotes = sum(len(wanted[sid]) for sid in sids)
+    in_two_processes(len(sids), here, there, receive, meanwhile, fork=second_process_pays(quotes, "quotes"))
 
 
 def _index_references(graph: Graph) -> None:

@@ -3,13 +3,9 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import multiprocessing
 import os
-import pickle
-import queue
 import re
 import stat
-import threading
 import typing
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from .parallel import second_process_pays, take
+from .parallel import in_two_processes, second_process_pays
 from .problems import Problem, did_you_mean, visible
 from .read import Document, decode, parse_yaml, split_front_matter
 
@@ -262,96 +258,36 @@ def _check_top_level(root: Path, content: Content) -> None:
         content.problems.append(Problem(display_path(item), 0, f"unexpected {'folder' if item.is_dir() else 'file'} '{item.name}'", hint))
 
 
-PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
 BATCH = 100  # files either process takes at a time (the last few decide how close they finish)
 
 
 def parse_files(names: list, root: Path, regular=frozenset()) -> dict:
     """Return what each file gives (Path -> Parsed), in the order of `names` (file names).
 
-    With many files, a second process (forked, so it starts at once) reads and parses part of them and
+    With many files, a second process reads and parses batches of them (parallel.in_two_processes) and
     sends back plain data: the parsed YAML, not yet validated, as tuples (pickling dataclasses and Path
-    keys took three times as long to read back), a batch at a time. This process validates those into
-    records (sending records themselves, pydantic models, back cost more than it saved) and reads the
-    rest itself. The files are cut into batches, in order, which both processes take one at a time
-    until none is left, so that they finish together however the work is shared: this one, which also
-    validates the other's files, takes fewer (a fixed share left one of them idle for tenths of a second,
-    as this machine's speed changes). Not used where threads run (the preview server), as forking a
-    threaded process is unsafe. `regular` holds the names the folder listing found to be regular files
-    (see `parse_file`).
+    keys took three times as long to read back). This process validates those into records as they
+    arrive (sending records themselves, pydantic models, back cost more than it saved), and reads and
+    validates the batches it takes itself, of which it so takes fewer. `regular` holds the names the
+    folder listing found to be regular files (see `parse_file`).
     """
     cwd = os.getcwd()  # once, not per file
-    if not second_process_pays(len(names), PARALLEL_FROM):
-        return {path: parse_file(path, root, cwd=cwd, regular=name in regular)
-                for name, path in zip(names, map(Path, names))}
     batches = [names[i:i + BATCH] for i in range(0, len(names), BATCH)]
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)  # how many batches either process has taken
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_parse_unvalidated, args=(batches, taken, root, sender, receiver, regular),
-                            daemon=True)
-    child.start()
-    sender.close()
     done: list = [None] * len(batches)  # each batch's (Path, Parsed) pairs
 
-    def take_theirs() -> bool:
-        """Validate the next batch the other process sent; return False once it has sent them all."""
-        message = pickle.loads(receiver.recv_bytes())
-        if isinstance(message, BaseException):
-            raise message
-        if message is None:
-            return False
-        at, flats = message
+    def here(at: int) -> None:
+        done[at] = [(path, parse_file(path, root, cwd=cwd, regular=name in regular))
+                    for name, path in zip(batches[at], map(Path, batches[at]))]
+
+    def there(at: int) -> list:
+        return [_flattened(parse_file(Path(name), root, validate=False, cwd=cwd, regular=name in regular))
+                for name in batches[at]]
+
+    def receive(at: int, flats: list) -> None:
         done[at] = [(Path(name), _validate_pending(_unflattened(flat))) for name, flat in zip(batches[at], flats)]
-        return True
 
-    try:
-        theirs = True
-        while (at := take(taken)) < len(batches):
-            done[at] = [(path, parse_file(path, root, cwd=cwd, regular=name in regular))
-                        for name, path in zip(batches[at], map(Path, batches[at]))]
-            while theirs and receiver.poll():  # what the other has sent meanwhile, so that its pipe drains
-                theirs = take_theirs()
-        while theirs:
-            theirs = take_theirs()
-    finally:
-        receiver.close()  # if this process stopped reading, the other's sending fails and it ends
-        child.join()
+    in_two_processes(len(batches), here, there, receive, fork=second_process_pays(len(names), "files"))
     return {path: parsed for pairs in done for path, parsed in pairs}
-
-
-def _parse_unvalidated(batches: list, taken, root: Path, sender, receiver, regular) -> None:
-    """Parse batches of files not yet taken, without validating them, and send each back (in the second
-    process), then None.
-
-    A thread sends each batch as it is made, so that parsing goes on while the first process is busy
-    with its own (a pipe holds only a little); an error is sent as the last message."""
-    receiver.close()  # the reading end, inherited: with it open here, a send would wait for ever once
-    outbox: queue.SimpleQueue = queue.SimpleQueue()  # the first process stopped reading
-    stopped = threading.Event()
-
-    def send() -> None:
-        try:
-            while (data := outbox.get()) is not None:
-                sender.send_bytes(data)
-        except OSError:  # the first process stopped reading: it raised, and will not wait for more
-            stopped.set()
-
-    thread = threading.Thread(target=send)
-    thread.start()
-    try:
-        cwd = os.getcwd()
-        while not stopped.is_set() and (at := take(taken)) < len(batches):
-            flats = [_flattened(parse_file(Path(name), root, validate=False, cwd=cwd, regular=name in regular))
-                     for name in batches[at]]
-            outbox.put(pickle.dumps((at, flats), protocol=pickle.HIGHEST_PROTOCOL))
-        outbox.put(pickle.dumps(None))
-    except BaseException as err:  # noqa: BLE001 - handed to the parent, which raises it
-        outbox.put(pickle.dumps(err, protocol=pickle.HIGHEST_PROTOCOL))
-    finally:
-        outbox.put(None)
-        thread.join()
-        sender.close()
 
 
 def _flattened(parsed: Parsed) -> tuple:
