@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from . import dates
 from .cite import Miss, Span, prepared
-from .load import Content, Entry, slug
+from .load import Content, Entry
 from .parallel import in_two_processes, second_process_pays
 from .schema import Citation
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, slug
 
 # Which fields refer to which kinds. "speaker"/"claimant" may name a person or an organisation.
 REFERENCES = {

@@ -10,7 +10,7 @@ import time
 import pytest
 from conftest import ROOT
 
-from chronicle import cite, link, load, parallel, pipeline
+from chronicle import cite, files, link, load, parallel, pipeline
 from chronicle.problems import ContentErrors
 from chronicle.render import Site
 
@@ -38,7 +38,7 @@ def test_two_processes_read_what_one_reads(tmp_path, monkeypatch):
     assert len(serial["problems"]) >= 3
 
     monkeypatch.setitem(parallel.SECOND_PROCESS_FROM, "files", 0)
-    assert threading.active_count() == 1  # so load.parse_files forks the second process
+    assert threading.active_count() == 1  # so files.parse_files forks the second process
     two = snapshot(load.load(content))
     assert two == serial
 
@@ -123,8 +123,8 @@ def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, mo
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     monkeypatch.setitem(parallel.SECOND_PROCESS_FROM, "files", 0)
-    monkeypatch.setattr(load, "BATCH", 2)
-    real = load.parse_file
+    monkeypatch.setattr(files, "BATCH", 2)
+    real = files.parse_file
 
     def failing(path, root, validate=True, cwd=None, regular=False, *, where):
         if validate == (where == "here"):  # this process validates as it reads; the other leaves that here
@@ -143,7 +143,7 @@ def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, mo
     signal.signal(signal.SIGALRM, too_long)
     try:
         for where in ("there", "here"):
-            monkeypatch.setattr(load, "parse_file", lambda *a, where=where, **k: failing(*a, **k, where=where))
+            monkeypatch.setattr(files, "parse_file", lambda *a, where=where, **k: failing(*a, **k, where=where))
             signal.alarm(30)  # a hang fails the test instead of stalling the run
             with pytest.raises(RuntimeError, match=f"broken {where}"):
                 load.load(content)
