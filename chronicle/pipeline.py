@@ -119,7 +119,9 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
     """
     site = Site(graph, base_url=base_url, track=False)  # no preview to tell
     specs = site.specs()
-    site.compile_templates()  # once, before forking, for both processes
+    fork = second_process_pays(len(specs), "pages")
+    if fork:
+        site.compile_templates()  # once, before forking, not in both processes
     # This process writes the feeds and exports and renders the pages of people, organisations and
     # places (which need where their names occur in the sources: worked out here, after forking,
     # while the other process renders). The other pages are cut into chunks, in order, which both
@@ -147,7 +149,7 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
     def receive(at: int, paths: list) -> None:
         writer.paths += paths  # checked with this process's before the swap: none written twice
 
-    in_two_processes(len(chunks), here, there, receive, here_only, fork=second_process_pays(len(specs), "pages"))
+    in_two_processes(len(chunks), here, there, receive, here_only, fork)
     for path, data in site.assets().items():
         writer.write(path, data)
 
