@@ -55,7 +55,7 @@ class Loader:
     def scan(self) -> None:
         """Read every content file.
 
-        Two processes share the reading of a large chronology (see `parse_files`).
+        Two processes share the reading of a large chronology (see `files.parse_files`).
         """
         self.parsed = {}
         self._order = None
