@@ -1,18 +1,16 @@
 """Link: resolve every reference, locate every quote in its source, and build the content graph."""
 from __future__ import annotations
 
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from . import dates
 from .cite import Miss, Span, prepared
 from .depends import Memo, Reads, Records
-from .load import Content, Entry, slug
-from .parallel import second_process_pays, take
+from .load import Content, Entry
+from .parallel import in_two_processes, second_process_pays
 from .schema import Citation
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, slug
 
 # Which fields refer to which kinds. "speaker"/"claimant" may name a person or an organisation.
 REFERENCES = {
@@ -192,13 +190,10 @@ def _member_positions(graph: Graph, kind: str, rid: str) -> tuple:
     return [order[e] for e in members], members
 
 
-def link(content: Content, timings: dict | None = None, then=None) -> Graph:
+def link(content: Content, timings: dict | None = None) -> Graph:
     """Return the linked graph of `content`; its problems list every broken reference and quote.
 
     If `timings` is given, the seconds spent verifying citations are added to timings['verify'].
-    `then(graph)`, if given, is called once the graph has its references and timeline, before its
-    quotes are located: while a second process locates them, when there are many (the build lays out
-    its pages and compiles its templates there, rather than after linking, in one process).
     """
     graph = Graph(content)
     _check_shared_ids(graph)
@@ -206,18 +201,9 @@ def link(content: Content, timings: dict | None = None, then=None) -> Graph:
     aside = 0.0  # seconds of work that is not verification, done while a second process verifies
 
     def meanwhile() -> None:
-        """What does not need the quotes located: references, the timeline, who refers to whom."""
         nonlocal aside
         began = time.perf_counter()
-        for kind, fields in REFERENCES.items():
-            for entry in content.entries[kind].values():
-                for name, targets in fields.items():
-                    _check_references(graph, entry, name, targets, lookup)
-        graph.timeline = sorted(content.entries["events"],
-                                key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
-        _index_references(graph)
-        if then is not None:
-            then(graph)
+        _link_references(graph, lookup)
         aside = time.perf_counter() - began
 
     started = time.perf_counter()
@@ -231,8 +217,17 @@ def link(content: Content, timings: dict | None = None, then=None) -> Graph:
     return graph
 
 
-VERIFY_PARALLEL_FROM = 5000  # quotes; below this a second process costs more than it saves
-_shared: tuple = ()  # (prepared texts, (source id, quotes) to search, sources taken), inherited by the forked process
+def _link_references(graph: Graph, lookup) -> None:
+    """Check every reference, order the timeline and index who refers to whom: what does not need the
+    quotes located."""
+    entries = graph.entries
+    for kind, fields in REFERENCES.items():
+        for entry in entries[kind].values():
+            for name, targets in fields.items():
+                _check_references(graph, entry, name, targets, lookup)
+    events = entries["events"]
+    graph.timeline = sorted(events, key=lambda eid: (graph.when(events[eid]).sort_key, eid))
+    _index_references(graph)
 
 
 def _citations(content: Content) -> list:
@@ -249,44 +244,29 @@ def _citations(content: Content) -> list:
 
 def _search_quotes(graph: Graph, cited: list, meanwhile) -> None:
     """Look for every cited quote in its source text ahead of `_locate_all`, which then finds each one
-    remembered, and run `meanwhile()`: with many quotes, a second process (forked, so it has the
-    texts) searches sources one after another while this one runs `meanwhile()`, then both take the
-    sources left in turn until none is left, so that they finish together. The results are those of
-    searching here."""
-    global _shared
+    remembered, and run `meanwhile()`: with many quotes, a second process searches the sources one
+    after another while this one runs `meanwhile()`, then both take the sources left in turn
+    (parallel.in_two_processes). What the other finds in a source is remembered here, as if found here."""
     wanted: dict = {}  # source id -> [(quote, occurrence)]
     for _, _, _, citation in cited:
         wanted.setdefault(citation.source, []).append((citation.quote, citation.occurrence))
-    sids = sorted(sid for sid in wanted if sid in graph.texts)
-    if not second_process_pays(sum(len(wanted[sid]) for sid in sids), VERIFY_PARALLEL_FROM):
-        meanwhile()
-        return  # _locate_all searches for each quote as it comes
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)  # how many sources either process has taken
-    _shared = (graph.texts, [(sid, wanted[sid]) for sid in sids], taken)
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            theirs = pool.submit(_search_in)
-            meanwhile()
-            _search_in()
-            for sid, found in theirs.result().items():
-                graph.texts[sid].remember(wanted[sid], found)
-    finally:
-        _shared = ()
+    texts = graph.texts
+    sids = sorted(sid for sid in wanted if sid in texts)
 
-
-def _search_in() -> dict:
-    """Locate the quotes of each source not yet taken by either process, until none is left; return,
-    for each source searched, what locating each of its quotes found (in their order, as plain values)."""
-    texts, items, taken = _shared
-    found = {}
-    while (at := take(taken)) < len(items):
-        sid, quotes = items[at]
-        text = texts[sid]
-        for quote, occurrence in quotes:
+    def here(at: int) -> None:
+        text = texts[sids[at]]
+        for quote, occurrence in wanted[sids[at]]:
             text.locate(quote, occurrence)
-        found[sid] = text.located(quotes)
-    return found
+
+    def there(at: int) -> list:
+        here(at)
+        return texts[sids[at]].located(wanted[sids[at]])  # plain values, quick to send back
+
+    def receive(at: int, found: list) -> None:
+        texts[sids[at]].remember(wanted[sids[at]], found)
+
+    quotes = sum(len(wanted[sid]) for sid in sids)
+    in_two_processes(len(sids), here, there, receive, meanwhile, fork=second_process_pays(quotes, "quotes"))
 
 
 def _index_references(graph: Graph) -> None:
