@@ -10,9 +10,15 @@ statements and figures about it (`eventrefs`) and a figure the discrepancies abo
 
 The conversion only moves content: titles, summaries, citations with their quotes, source texts and
 references are copied; what chronicle works out at build time (statement and figure titles, marked
-quotes in source texts, back-references, related events, the timeline by month) is left to Hugo's
-templates. Dates are the one exception: Hugo has no EDTF, so each record gets its sort date and its
-date in words (chronicle's wording) in its front matter.
+quotes in source texts, back-references, the timeline by month) is left to Hugo's templates. Dates
+are the one exception: Hugo has no EDTF, so each record gets its sort date and its date in words
+(chronicle's wording) in its front matter.
+
+What the Hugo pages leave out, against chronicle's: an event's related events (Hugo's .Related made
+the build quadratic: a popular tag is shared by thousands of pages), the SVG charts (timeline overview,
+figures), JSON-LD, the data exports (JSON, CSL-JSON, TimelineJS), the words that differ between two
+renderings of a statement, where each name occurs in the sources, and the timeline's filters. Hugo
+also verifies no quote: chronicle locates every one in its source.
 """
 from __future__ import annotations
 
