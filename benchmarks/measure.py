@@ -1,22 +1,27 @@
 """Measuring a command as a whole: its wall time, CPU time and the peak memory of its process tree.
 
-The memory is the sum, over the process and every descendant alive at the moment, of the
-proportional set size (Pss in /proc/PID/smaps_rollup: each page shared by n processes counts 1/n in
-each, so the pages a forked chronicle process shares with its parent count once), sampled every
-SAMPLE_S seconds; the peak is the largest sum seen. The resident sizes (Rss) are summed too, which
-counts shared pages once per process. A peak shorter than a sample can be missed; the builds measured
-hold their peak for seconds.
+Memory is measured three ways, the first being the one reported as the tree's:
+- Pss: the sum, over the process and every descendant alive at the moment, of the proportional set
+  size (/proc/PID/smaps_rollup: a page shared by n processes counts 1/n in each, so the pages a
+  forked chronicle process shares with its parent count once). Reading it walks the process's page
+  tables (about 16 ms of CPU per GB), so it is sampled at most every PSS_MIN_S seconds and less often
+  for large processes, keeping the sampling under a twentieth of a core.
+- Rss summed over the tree, sampled every SAMPLE_S seconds (cheap: /proc/PID/status); a page
+  shared by a forked process counts in each, so for chronicle this is an upper bound.
+- The largest single process's peak Rss, exact (the kernel's, from wait4), not sampled.
+A peak shorter than a sample can be missed; the builds measured hold theirs for seconds.
 """
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import threading
 import time
 from pathlib import Path
 
 SAMPLE_S = 0.05
+PSS_MIN_S = 0.2
+PSS_SHARE = 0.05  # of one core, at most, spent reading Pss
 
 
 def tree(pid: int) -> list[int]:
@@ -38,21 +43,18 @@ def tree(pid: int) -> list[int]:
     return found
 
 
-def memory(pids: list[int]) -> tuple[int, int]:
-    """Return the summed Pss and Rss of `pids` in kB (processes gone meanwhile count 0)."""
-    pss = rss = 0
+def summed(pids: list[int], file: str, field: str) -> int:
+    """Return the sum of `field` (in kB) of /proc/PID/`file` over `pids` (a process gone counts 0)."""
+    total = 0
     for pid in pids:
         try:
-            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            text = Path(f"/proc/{pid}/{file}").read_text()
         except OSError:
             continue
-        for line in text.splitlines()[1:]:
-            name, _, value = line.partition(":")
-            if name == "Pss":
-                pss += int(value.split()[0])
-            elif name == "Rss":
-                rss += int(value.split()[0])
-    return pss, rss
+        at = text.find(f"\n{field}:")
+        if at >= 0:
+            total += int(text[at + len(field) + 2:].split(None, 1)[0])
+    return total
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -71,7 +73,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 class PeakMemory:
-    """Samples the memory of a process tree in a thread until stopped; keeps the peak (kB)."""
+    """Samples the memory of a process tree in a thread until stopped; keeps the peaks (kB)."""
 
     def __init__(self, pid: int):
         self.pid, self.pss, self.rss = pid, 0, 0
@@ -80,9 +82,15 @@ class PeakMemory:
         self._thread.start()
 
     def _run(self) -> None:
+        next_pss = 0.0
         while not self._stop.is_set():
-            pss, rss = memory(tree(self.pid))
-            self.pss, self.rss = max(self.pss, pss), max(self.rss, rss)
+            pids = tree(self.pid)
+            self.rss = max(self.rss, summed(pids, "status", "VmRSS"))
+            if time.perf_counter() >= next_pss:
+                cost = time.thread_time()
+                self.pss = max(self.pss, summed(pids, "smaps_rollup", "Pss"))
+                cost = time.thread_time() - cost
+                next_pss = time.perf_counter() + max(PSS_MIN_S, cost / PSS_SHARE)
             self._stop.wait(SAMPLE_S)
 
     def stop(self) -> None:
@@ -92,20 +100,26 @@ class PeakMemory:
 
 def run(command: list, cwd: Path | None = None) -> dict:
     """Run `command` to its end; return its wall seconds, CPU seconds (of it and of the children it
-    waited for) and peak memory of its process tree (MB), or raise CalledProcessError."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    waited for), the peak memory of its process tree and of its largest process (MB), and what it
+    printed; raise CalledProcessError if it failed."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = PeakMemory(process.pid)
-    out, err = process.communicate()
+    output = {}
+    readers = [threading.Thread(target=lambda name, stream: output.update({name: stream.read()}), args=item)
+               for item in (("out", process.stdout), ("err", process.stderr))]
+    for reader in readers:
+        reader.start()
+    _, status, usage = os.wait4(process.pid, 0)  # the child's own rusage: CPU time and exact peak Rss
     seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
     peak.stop()
+    for reader in readers:
+        reader.join()
     if process.returncode:
-        raise subprocess.CalledProcessError(process.returncode, command, out, err)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"seconds": seconds, "cpu": cpu, "peak_pss_mb": peak.pss / 1024, "peak_rss_mb": peak.rss / 1024,
-            "output": out}
+        raise subprocess.CalledProcessError(process.returncode, command, output["out"], output["err"])
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_pss_mb": peak.pss / 1024,
+            "peak_rss_mb": peak.rss / 1024, "largest_process_mb": usage.ru_maxrss / 1024, "output": output["out"]}
 
 
 def wait_idle(pid: int, timeout: float = 600, window: float = 1.0, windows: int = 2, busy: float = 0.05) -> float:

@@ -14,7 +14,8 @@ machine, each run as its command line is run, in a fresh process:
 A pair is chronicle's run and Hugo's run back to back (the order alternates from pair to pair), so
 that both see the machine at about the same speed; each figure is the median of the pairs' ratios
 (chronicle ÷ Hugo), with the smallest and largest. Wall time is measured from the parent; peak
-memory is the process tree's (benchmarks/measure.py: summed Pss, sampled every 50 ms).
+memory is the process tree's (benchmarks/measure.py: the summed Pss of its processes, sampled; the
+summed Rss and the largest process's exact peak are kept in the JSON too).
 
 The edit: both preview servers run at once (`python build.py serve` and `hugo server`, which renders
 to memory and re-renders the pages a browser has visited, its default); one event file is edited in
@@ -304,7 +305,8 @@ def report(result: dict) -> str:
         "pages indexed), run right after it.",
         "- Each ratio is chronicle's run over Hugo's run made right after or before it; the median of the "
         "pairs, then the smallest and largest. Time: wall clock. Memory: peak of the summed proportional "
-        "set size (Pss) of the process tree, sampled every 50 ms.",
+        "set size (Pss) of the process tree, sampled every 0.2 s or more (a page shared by forked "
+        "processes counts once); Hugo + Pagefind: the larger of the two, which run one after the other.",
         "- Edit: the event's title changed in one file; saved to served is the time until the event's page, "
         "polled over http every 10 ms, shows the new title (`build.py serve` beside `hugo server`, which "
         "renders to memory). Each server's own rebuild time, as it printed it, is in brackets.",
