@@ -39,44 +39,79 @@ ENTITIES = ("people", "organisations", "places", "tags")
 # chronicle's record kinds and the folder of each one's pages in the Hugo output, which is the same
 # (uglyURLs: events/event-000001.html in both).
 KINDS = ("events", "sources", "statements", "figures", "discrepancies") + ENTITIES
+TIMELINE_PAGE_LIMIT = 300  # chronicle's (render.TIMELINE_PAGE_LIMIT): beyond, a timeline page per period
 
 
 def convert(content: Path, site: Path) -> dict:
     """Write the Hugo project for chronicle's `content` into `site`; return its records per kind."""
     content, site = Path(content), Path(site)
+    _project(site, _yaml((content / "chronology.yaml").read_text(encoding="utf-8")))
+    out, names, counts = site / "content", _names(content), {}
+    for kind, convert_one in (("events", _event), ("statements", _statement), ("figures", _figure),
+                              ("discrepancies", _discrepancy)):
+        files = sorted((content / kind).glob("*.md" if kind == "events" else "*.yaml"))
+        records = [(path.stem, *convert_one(path, names)) for path in files]
+        if kind == "events":
+            _timeline(records, out / "timeline")
+        for stem, front, body in records:
+            _page(out / kind / f"{stem}.md", front, body)
+        counts[kind] = len(files)
+    counts["sources"] = _sources(content / "sources", out / "sources")
+    for kind in ENTITIES:
+        counts[kind] = _entities(content / kind, out / kind)
+    return counts
+
+
+def _project(site: Path, settings: dict) -> None:
+    """Write the config, layouts, stylesheet, home page and each kind's index page."""
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(LAYOUTS, site)
     (site / "static" / "assets").mkdir(parents=True, exist_ok=True)
     shutil.copy(STYLE, site / "static" / "assets" / "style.css")
-    settings = _yaml((content / "chronology.yaml").read_text(encoding="utf-8"))
     config = site / "hugo.toml"
     title = f'title = "{_toml(settings["title"])}"\nlanguageCode = "{_toml(settings.get("language", "en"))}"\n'
     config.write_text(title + config.read_text(encoding="utf-8"), encoding="utf-8")
     out = site / "content"
-    names = _names(content)
     _page(out / "_index.md", {"title": settings["title"], "description": settings.get("description", "")})
     for kind in KINDS[1:]:  # each kind's index page where chronicle puts it (events: the timeline)
         _page(out / kind / "_index.md", {"title": kind.capitalize(), "url": f"/{kind}/index.html"})
-    counts = {}
-    for kind, convert_one in (("events", _event), ("statements", _statement), ("figures", _figure),
-                              ("discrepancies", _discrepancy)):
-        files = sorted((content / kind).glob("*.md" if kind == "events" else "*.yaml"))
-        for path in files:
-            front, body = convert_one(path, names)
-            _page(out / kind / f"{path.stem}.md", front, body)
-        counts[kind] = len(files)
-    counts["sources"] = _sources(content / "sources", out / "sources")
-    for kind in ENTITIES:
-        files = sorted((content / kind).glob("*.yaml"))
-        for path in files:
-            record = _yaml(path.read_text(encoding="utf-8"))
-            front = {"title": record["name"], "description": record.get("description", "")}
-            front.update({k: record[k] for k in ("role", "kind") if k in record})
-            if "aliases" in record:  # `aliases` in Hugo's front matter means redirects
-                front["alsowritten"] = record["aliases"]
-            _page(out / kind / path.stem / "_index.md", front)
-        counts[kind] = len(files)
-    return counts
+
+
+def _timeline(events: list, folder: Path) -> None:
+    """Give each event its page of the timeline (the `timeline` taxonomy), as chronicle splits it: one
+    page, the home page, for up to TIMELINE_PAGE_LIMIT events; beyond, a page per year, and per month
+    of a year that has more."""
+    if len(events) <= TIMELINE_PAGE_LIMIT:
+        return
+    by_year: dict = {}
+    for _, front, _ in events:
+        by_year.setdefault(dates.parse(front["edtf"]).year, []).append(front)
+    for year, fronts in by_year.items():
+        if len(fronts) <= TIMELINE_PAGE_LIMIT:
+            key = str(year) if year is not None else "undated"
+            periods = {(key, key): fronts}
+        else:
+            periods = {}
+            for front in fronts:
+                month = dates.parse(front["edtf"]).lower[1]
+                periods.setdefault((f"{year}-{month:02d}", f"{dates.MONTHS[month - 1]} {year}"), []).append(front)
+        for (key, label), members in periods.items():
+            _page(folder / key / "_index.md", {"title": label})
+            for front in members:
+                front["timeline"] = [key]
+
+
+def _entities(folder: Path, out: Path) -> int:
+    """Write the term page of each person, organisation, place or tag; return how many."""
+    files = sorted(folder.glob("*.yaml"))
+    for path in files:
+        record = _yaml(path.read_text(encoding="utf-8"))
+        front = {"title": record["name"], "description": record.get("description", "")}
+        front.update({k: record[k] for k in ("role", "kind") if k in record})
+        if "aliases" in record:  # `aliases` in Hugo's front matter means redirects
+            front["alsowritten"] = record["aliases"]
+        _page(out / path.stem / "_index.md", front)
+    return len(files)
 
 
 def _names(content: Path) -> dict:
@@ -169,6 +204,7 @@ def _toml(text: str) -> str:
 def html_pages(folder: Path) -> dict:
     """Return how many HTML pages a built site holds: per record kind's folder, and in all."""
     folder = Path(folder)
-    pages = {kind: sum(1 for p in (folder / kind).glob("*.html") if p.name != "index.html") for kind in KINDS}
+    pages = {kind: sum(1 for p in (folder / kind).glob("*.html") if p.name != "index.html")
+             for kind in KINDS + ("timeline",)}
     pages["all"] = sum(1 for p in folder.rglob("*.html") if "pagefind" not in p.relative_to(folder).parts)
     return pages
