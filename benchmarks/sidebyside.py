@@ -197,9 +197,10 @@ def edit_pairs(sites: Sites, pairs: int, log=print) -> list[dict]:
             order = ["chronicle", "hugo"] if number % 2 == 0 else ["hugo", "chronicle"]
             pair = {"event": event}
             for name in order:
-                pair[name] = _edit(servers[name], files[name] / f"{event}.md", event, f"Edited{number}x")
+                saved, seconds = _edit(servers[name], files[name] / f"{event}.md", event, f"Edited{number}x")
                 for server in servers.values():  # chronicle re-indexes for search after an edit
                     measure.wait_idle(server.process.pid)
+                pair[name] = {"seconds": seconds, "lines": servers[name].lines_since(saved)[:12]}
             results.append(pair)
             log(f"edit {number + 1} ({event}): chronicle {pair['chronicle']['seconds'] * 1000:.0f} ms, "
                 f"hugo {pair['hugo']['seconds'] * 1000:.0f} ms")
@@ -209,15 +210,18 @@ def edit_pairs(sites: Sites, pairs: int, log=print) -> list[dict]:
     return results
 
 
-def _edit(server: Server, path: Path, event: str, marker: str) -> dict:
-    """Put `marker` into the event's title; return the seconds until the server served it."""
+def _edit(server: Server, path: Path, event: str, marker: str) -> tuple[float, float]:
+    """Put `marker` into the event's title; return when it was saved and the seconds until the
+    server served it. The page is loaded once first, as if open in the author's browser: Hugo's
+    server re-renders the pages visited, and renders a page visited for the first time on request."""
+    page = f"events/{event}.html"
+    if not server.get(page):
+        raise RuntimeError(f"{server.name} does not serve /{page}")
     text = path.read_text(encoding="utf-8")
     assert marker not in text
     saved = time.perf_counter()
     path.write_text(text.replace("title: ", f"title: {marker} ", 1), encoding="utf-8")
-    served = server.wait_until(f"events/{event}.html", marker, timeout=300)
-    time.sleep(0.2)  # the server's own line about the rebuild may come just after
-    return {"seconds": served - saved, "lines": server.lines_since(saved)[:6]}
+    return saved, server.wait_until(page, marker, timeout=300) - saved
 
 
 def rebuild_ms(name: str, lines: list[str]) -> float | None:
