@@ -327,11 +327,19 @@ def report(result: dict) -> str:
             theirs += _printed(result["edits"], "hugo")
         lines.append(f"| {label} | {mine} | {theirs} | **{row['median']:.2f}×** ({row['min']:.2f} to "
                      f"{row['max']:.2f}) | {TARGETS.get(label, '')} |")
-    kinds = ", ".join(f"{kind} {pages['chronicle'][kind]:,}/{pages['hugo'][kind]:,}" for kind in hugo_site.KINDS)
-    stages = _stages(result["builds"])
-    lines += ["", f"Record pages, chronicle/Hugo: {kinds} (content: {counts['events']:,} events).",
+    kinds = ", ".join(f"{kind} {pages['chronicle'][kind]:,}/{pages['hugo'][kind]:,}"
+                      for kind in hugo_site.KINDS + ("timeline",))
+    builds = result["builds"]
+    median = lambda name, key="seconds": statistics.median(pair[name][key] for pair in builds)  # noqa: E731
+    stages = _stages(builds)
+    lines += ["", f"Pages, chronicle/Hugo: {kinds} (content: {counts['events']:,} events).",
               "chronicle's build without search, median stage times: "
-              + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items()) + "."]
+              + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in stages.items())
+              + f"; the search index adds {median('chronicle') - median('chronicle_without_search'):.2f} s "
+              "(full build minus build without search, medians).",
+              f"CPU time (user and system, every process), medians: chronicle {median('chronicle', 'cpu'):.2f} s, "
+              f"without search {median('chronicle_without_search', 'cpu'):.2f} s; Hugo {median('hugo', 'cpu'):.2f} s, "
+              f"Pagefind on its pages {median('pagefind', 'cpu'):.2f} s."]
     return "\n".join(lines)
 
 
