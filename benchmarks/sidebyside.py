@@ -26,12 +26,14 @@ waits until both servers are idle (chronicle's feed, exports and search re-index
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -83,16 +85,18 @@ class Sites:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+# Hugo's run comes between chronicle's two, and each pair starts with the other chronicle build than
+# the pair before; Pagefind reads Hugo's pages, so it follows Hugo.
+ORDERS = (("chronicle", "hugo", "pagefind", "chronicle_without_search"),
+          ("chronicle_without_search", "hugo", "pagefind", "chronicle"))
+
+
 def build_pairs(sites: Sites, pairs: int, log=print) -> list[dict]:
     """Build both sides `pairs` times, alternately; return each pair's runs (measure.run results)."""
     commands, results = sites.commands(), []
     for number in range(pairs):
-        order = ["chronicle", "hugo", "pagefind", "chronicle_without_search"]
-        if number % 2:  # the other way round: neither side always runs first
-            order = order[::-1]
-            order[1:3] = ["hugo", "pagefind"]  # Pagefind reads Hugo's pages, so it follows Hugo
         runs = {}
-        for name in order:
+        for name in ORDERS[number % 2]:
             sites.clean(name)
             runs[name] = measure.run(commands[name])
         runs["chronicle_without_search"]["report"] = _last_json(runs["chronicle_without_search"].pop("output"))
@@ -104,8 +108,6 @@ def build_pairs(sites: Sites, pairs: int, log=print) -> list[dict]:
 
 
 def _last_json(output: str) -> dict:
-    import json
-
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -258,8 +260,6 @@ def run(events: int, pairs: int, log=print) -> dict:
 
 
 def _scratch() -> Path:
-    import tempfile
-
     shm = Path("/dev/shm")
     return Path(tempfile.mkdtemp(prefix="chronicle-hugo-", dir=shm if shm.is_dir() else None))
 
