@@ -3,7 +3,8 @@
 #
 # - with apt-get, only what is missing (through sudo unless run as root): Debian's Chromium (the browser
 #   tests drive it through Playwright, which downloads no browser), a Java runtime (for the Nu HTML
-#   checker), the Nanum fonts (Korean names on the pages), npm, and python3-venv;
+#   checker), the Nanum fonts (Korean names on the pages), npm, Hugo (the benchmark beside Hugo) and
+#   python3-venv;
 # - from npm, axe-core and the Nu HTML checker (package-lock.json; its Java download script is not needed);
 # - into .venv, the Python packages of requirements-dev.txt.
 # With CI set, as CI services set it (and .ci/run does), whatever cannot be installed is an error; the
@@ -31,6 +32,7 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v java >/dev/null || need+=(default-jre-headless)
 has_nanum || need+=(fonts-nanum)
 command -v npm >/dev/null || need+=(npm)
+command -v hugo >/dev/null || need+=(hugo)  # the side-by-side benchmark's test
 [ -x .venv/bin/python ] || python3 -c "import ensurepip" 2>/dev/null || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then
