@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import urls, views
+from . import kinds, urls, views
 from .fragments import Fragments
-from .link import REFERENCES, Graph, link, relink
+from .link import Graph, link, relink
 from .load import CONFIG_FILE, Loader, display_path
 from .render import TEMPLATES, TIMELINE_PAGE_LIMIT, Site, _periods, environment
 from .write import check_paths
@@ -255,7 +255,7 @@ def _changed(old: Graph, new: Graph) -> set:
 
 def _moved(old: Graph, new: Graph, kind: str, rid: str) -> bool:
     """Return whether a dated record's date changed."""
-    if kind not in ("events", "statements", "figures"):
+    if kinds.KINDS[kind].dated is None:
         return False
     return old.when(old.entries[kind][rid]) != new.when(new.entries[kind][rid])
 
@@ -266,7 +266,7 @@ def _references(graph: Graph, kind: str, rid: str) -> set:
     if entry is None:
         return set()
     found = set()
-    for name, targets in REFERENCES.get(kind, {}).items():
+    for name, targets in kinds.KINDS[kind].references.items():
         value = getattr(entry.record, name)
         for ref in [value] if isinstance(value, str) else (value or []):
             found |= {(target, ref) for target in targets}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import schema
+from . import kinds, schema
 from .parallel import second_process_pays, take
 from .problems import Problem, did_you_mean, visible
 from .read import Document, decode, parse_yaml, split_front_matter
@@ -52,9 +52,9 @@ class Content:
 
     root: Path
     chronology: schema.Chronology | None = None
-    entries: dict = field(default_factory=lambda: {kind: {} for kind in schema.KINDS})
+    entries: dict = field(default_factory=lambda: {kind: {} for kind in kinds.KINDS})
     texts: dict = field(default_factory=dict)  # source id -> article text
-    broken: dict = field(default_factory=lambda: {kind: set() for kind in schema.KINDS})
+    broken: dict = field(default_factory=lambda: {kind: set() for kind in kinds.KINDS})
     """Ids whose files exist but failed to load: references to them are not reported again."""
     claimed_texts: set = field(default_factory=set)  # text files named by broken source files
     problems: list = field(default_factory=list)
@@ -240,7 +240,8 @@ def _add(content: Content, parsed: Parsed) -> None:
     kind, record_id = parsed.kind, parsed.id
     if record_id in content.entries[kind]:
         first = content.entries[kind][record_id].path
-        content.problems.append(Problem(parsed.shown, 0, f"duplicate {kind[:-1]} id '{record_id}' (also {first})",
+        what = kinds.KINDS[kind].singular
+        content.problems.append(Problem(parsed.shown, 0, f"duplicate {what} id '{record_id}' (also {first})",
                                         "ids are file names and must be unique within a kind: rename one"))
         return
     if parsed.entry:
@@ -254,7 +255,7 @@ def _add(content: Content, parsed: Parsed) -> None:
 
 
 def _check_top_level(root: Path, content: Content) -> None:
-    allowed = set(schema.KINDS) | {CONFIG_FILE}
+    allowed = set(kinds.KINDS) | {CONFIG_FILE}
     for item in sorted(root.iterdir()):
         if IGNORED.search(item.name) or item.name in allowed:
             continue
@@ -427,10 +428,10 @@ def _parse_sized(path: Path, parts: tuple, shown: str, validate: bool, size: int
         parsed = Parsed("chronology", "chronology", shown=shown)
         parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed, validate, size)
         return parsed
-    if len(parts) < 2 or parts[0] not in schema.KINDS:
+    if len(parts) < 2 or parts[0] not in kinds.KINDS:
         return Parsed("")  # reported by the top-level check
     kind = parts[0]
-    model, suffix = schema.KINDS[kind]
+    model, suffix = kinds.KINDS[kind].model, kinds.KINDS[kind].suffix
     limit = MAX_TEXT_BYTES if kind == "sources" and path.suffix == ".txt" else MAX_RECORD_BYTES
     if size is None:
         size = _AtMost(limit)  # read up to the limit; a larger file raises _TooBig
@@ -646,7 +647,7 @@ def _record(doc, kind, record_id, model, shown, parsed, validate, body=None, bod
         return entry
     entry.body, entry.body_line = body.strip("\n"), body_line
     if not body.strip():
-        parsed.problems.append(Problem(shown, body_line, f"{kind[:-1]} has no summary",
+        parsed.problems.append(Problem(shown, body_line, f"{kinds.KINDS[kind].singular} has no summary",
                                        "write a neutral summary in your own words below the front matter"))
     return entry
 
@@ -656,7 +657,7 @@ def _validate_pending(parsed: Parsed) -> Parsed:
     if parsed.pending is not None:
         doc, shown, body, body_line = parsed.pending
         parsed.pending = None
-        model = schema.Chronology if parsed.kind == "chronology" else schema.KINDS[parsed.kind][0]
+        model = schema.Chronology if parsed.kind == "chronology" else kinds.KINDS[parsed.kind].model
         parsed.entry = _record(doc, parsed.kind, parsed.id, model, shown, parsed, True, body, body_line)
     return parsed
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import views
+from . import kinds, views
 from .link import Graph, link
 from .load import load
 from .parallel import second_process_pays, take
@@ -144,15 +144,16 @@ def render_into(graph: Graph, writer, base_url: str | None = None, site: Site | 
         for path, data in site.render(write=writer.write).items():  # the data files and assets
             writer.write(path, data)
         return
-    # This process writes the feeds and exports and renders the pages of people, organisations and
-    # places (which need where their names occur in the sources: worked out here, after forking,
-    # while the other process renders). The other pages are cut into chunks, in order, which both
-    # processes take one at a time until none is left: they finish within a chunk of each other,
-    # however this machine's speed varies while they run (a fixed share of the pages left one of them
-    # idle for tenths of a second). Pages that show many records or compare them (the timeline,
-    # indexes, sources, discrepancies) come first, the thousands of single records last: a costly
-    # chunk left for the end kept one process busy for a fifth of a second after the other finished.
-    named = ("people/", "organisations/", "places/")
+    # This process writes the feeds and exports and renders the pages of the kinds whose names are
+    # looked for in the sources (people, organisations, places: they need where their names occur in
+    # the sources, worked out here, after forking, while the other process renders). The other pages
+    # are cut into chunks, in order, which both processes take one at a time until none is left: they
+    # finish within a chunk of each other, however this machine's speed varies while they run (a fixed
+    # share of the pages left one of them idle for tenths of a second). Pages that show many records
+    # or compare them (the timeline, indexes, sources, discrepancies) come first, the thousands of
+    # single records (of the kinds declared `bulk`) last: a costly chunk left for the end kept one
+    # process busy for a fifth of a second after the other finished.
+    named = tuple(f"{name}/" for name, declared in kinds.KINDS.items() if declared.names_in_sources)
     rest = sorted((p for p in specs if not p.startswith(named)), key=_single_record)
     chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
     site.compile_templates()  # once, for both processes
@@ -175,11 +176,10 @@ def render_into(graph: Graph, writer, base_url: str | None = None, site: Site | 
 
 
 def _single_record(path: str) -> bool:
-    """Return whether a page shows a single event, statement or figure (the cheap pages, by the thousand)."""
-    return path.startswith(SINGLE_RECORDS) and not path.endswith("/index.html")
-
-
-SINGLE_RECORDS = ("events/", "statements/", "figures/")
+    """Return whether a page shows a single record of a kind of many cheap pages (an event, statement or
+    figure: by the thousand)."""
+    kind, _, name = path.partition("/")
+    return name != "index.html" and kind in kinds.KINDS and kinds.KINDS[kind].bulk
 
 
 def _render_chunks(site: Site, chunks: list, taken, write) -> None:

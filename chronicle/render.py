@@ -8,14 +8,14 @@ import jinja2
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import dates, export, feeds, html, jsonld, markdown, search, svg, urls, views
+from . import dates, export, feeds, html, jsonld, kinds, markdown, search, svg, urls, views
 from .fragments import Fragments
 from .link import Graph
 from .parts import Parts
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TIMELINE_PAGE_LIMIT = 300  # beyond this, the timeline is split into pages by year (or month)
-ENTITY_KINDS = ("people", "organisations", "places", "tags")
+SHARED_PAGES = ("entity_page", "record_page", "index")  # page methods of several kinds: given the kind first
 
 
 class _Context(Context):
@@ -196,7 +196,8 @@ class Site:
         chrome = self._chromes.get(key)
         if chrome is None:
             module = self.env.get_template("chrome.html").make_module(
-                {"page": path, "link": self._parts(path).link, "chronology": self.chronology})
+                {"page": path, "link": self._parts(path).link, "chronology": self.chronology,
+                 "nav": kinds.KINDS.navigation})
             chrome = self._chromes[key] = {"head": module.head(), "header": module.header(),
                                            "footer": module.footer(),
                                            "csp": Markup(self.env.get_template("csp.html").render())}
@@ -232,18 +233,13 @@ class Site:
         if len(periods) > 1:
             for i in range(len(periods)):
                 specs[periods[i]["href"]] = ("period_page", (periods, i))
-        for eid in g.timeline:
-            specs[urls.page("events", eid)] = ("event_page", (eid,))
-        for kind in ("sources", "statements", "discrepancies", *ENTITY_KINDS):
-            specs[urls.index(kind)] = ("index", (kind,))
-        specs[urls.index("figures")] = ("figures_index", ())
-        for kind, method in (("sources", "source_page"), ("statements", "statement_page"),
-                             ("figures", "figure_page"), ("discrepancies", "discrepancy_page")):
-            for rid in sorted(g.entries[kind]):
-                specs[urls.page(kind, rid)] = (method, (rid,))
-        for kind in ENTITY_KINDS:
-            for rid in sorted(g.entries[kind]):
-                specs[urls.page(kind, rid)] = ("entity_page", (kind, rid))
+        for kind, declared in kinds.KINDS.items():  # each kind's index page, by the method its kind names
+            if declared.index:
+                specs[urls.index(kind)] = (declared.index, (kind,) if declared.index in SHARED_PAGES else ())
+        for kind, declared in kinds.KINDS.items():  # and its records' pages: events in timeline order
+            method, shared = declared.page, declared.page in SHARED_PAGES
+            for rid in g.timeline if kind == "events" else sorted(g.entries[kind]):
+                specs[urls.page(kind, rid)] = (method, (kind, rid) if shared else (rid,))
         specs["about.html"] = ("about", ())
         specs["search.html"] = ("search_page", ())
         specs["404.html"] = ("not_found", ())
@@ -322,7 +318,8 @@ class Site:
 
     def _event_deps(self, eid: str) -> frozenset:
         record = self.graph.entries["events"][eid].record
-        return frozenset(self._record_deps("events", eid) | {(k, v) for k in ENTITY_KINDS for v in getattr(record, k)})
+        return frozenset(self._record_deps("events", eid) | {(k, v) for f, k in kinds.KINDS.entity_fields["events"]
+                                                             for v in getattr(record, f)})
 
     def _event_item(self, page: str):
         """Return what timeline pages call to show one event (parts.event_item), kept until the
@@ -384,8 +381,8 @@ class Site:
         if self.track:
             deps = self._record_deps("events", eid) | {("members", "events", eid)}
             deps |= {("events", n["id"]) for n in (prev, nxt, *related) if n}
-            for kind in ENTITY_KINDS:  # related events come from the members of the same entities
-                deps |= {x for v in getattr(entry.record, kind) for x in ((kind, v), ("members", kind, v))}
+            for field, kind in kinds.KINDS.entity_fields["events"]:  # related events: members of the same entities
+                deps |= {x for v in getattr(entry.record, field) for x in ((kind, v), ("members", kind, v))}
             for kind, ids in (("statements", statements), ("figures", figures), ("discrepancies", discrepancies)):
                 for rid in ids:
                     deps |= self._record_deps(kind, rid)
@@ -461,11 +458,12 @@ class Site:
         count, listed, deps = self._entity_list(kind, rid)
         occurrences = self.fragments.get(("occurrences", kind, rid), lambda: (
             self._parts(path).occurrences(
-                views.name_occurrences(g, kind, rid) if kind != "tags" else []),
+                views.name_occurrences(g, kind, rid) if kinds.KINDS[kind].names_in_sources else []),
             {(kind, rid), ("all", "sources")}))
         self.page(path, "entity.html", entry.record.name, entry.record.description,
                   deps=deps | {(kind, rid), ("all", "sources")},  # all sources: name occurrences
-                  kind=kind, entry=entry, count=count, listed=listed, occurrences=occurrences)
+                  kind=kind, declared=kinds.KINDS[kind], entry=entry, count=count, listed=listed,
+                  occurrences=occurrences)
 
     def _entity_list(self, kind: str, rid: str) -> tuple:
         """Return (count, <li> lines, dependency keys) of what links to an entity.
@@ -491,22 +489,26 @@ class Site:
         return len(items), Markup("\n".join([text for text, _ in blocks])), deps
 
     def _entity_items(self, kind: str, rid: str) -> list:
-        """Return (kind, id) of the events, statements and figures linking to an entity, in date order."""
+        """Return (kind, id) of the records linking to an entity (events, statements, figures): those of
+        dated kinds in date order, then the others by kind, each kind's in id order."""
         g = self.graph
-        linked = {by: g.referrers(kind, rid, by) for by in ("events", "statements", "figures")}
-        items = sorted(((g.when(g.entries[by][i]).sort_key, by, i) for by, ids in linked.items() for i in ids))
-        return [(by, i) for _, by, i in items]
+        linked = g.refs.get((kind, rid), {})
+        dated = [by for by in linked if kinds.KINDS[by].dated]
+        items = sorted(((g.when(g.entries[by][i]).sort_key, by, i) for by in dated for i in linked[by]))
+        return [(by, i) for _, by, i in items] + [(by, i) for by in kinds.KINDS if by in linked and by not in dated
+                                                  for i in linked[by]]
 
     def index(self, kind: str) -> None:
         g = self.graph
-        if kind in ("sources", "statements"):
+        declared = kinds.KINDS[kind]
+        if declared.dated:
             ids = sorted(g.entries[kind], key=lambda i: (g.when(g.entries[kind][i]).sort_key, i))
         else:
             ids = sorted(g.entries[kind], key=lambda i: (views.title_of(g, kind, i).casefold(), i))
         deps = {("all", kind)} | ({("all", "people"), ("all", "organisations")} if kind == "statements" else set())
-        label = views.KIND_LABELS[kind][1]
+        label = declared.plural
         self.page(urls.index(kind), "index.html", label, f"{label} in this chronology.", deps=deps,
-                  kind=kind, ids=ids)
+                  kind=kind, declared=declared, ids=ids)
 
     def about(self) -> None:
         self.page("about.html", "about.html", "About this chronology")
@@ -514,7 +516,7 @@ class Site:
     def search_page(self) -> None:
         self.page("search.html", "search.html", "Search",
                   "Search every event, statement, figure, source and person of this chronology.",
-                  filters=search.FILTERS)
+                  filters=search.filters(), nav=kinds.KINDS.navigation)
 
     def not_found(self) -> None:
         self.page("404.html", "404.html", "Page not found", base_href=self.base_url or "")
