@@ -498,6 +498,24 @@ class Site:
         return [(by, i) for _, by, i in items] + [(by, i) for by in kinds.KINDS if by in linked and by not in dated
                                                   for i in linked[by]]
 
+    def record_page(self, kind: str, rid: str) -> None:
+        """The page of a record whose kind has no page method of its own, with the template its kind
+        names (templates/record.html): its fields, its citations and the records referring to it."""
+        g = self.graph
+        declared = kinds.KINDS[kind]
+        entry = g.entries[kind][rid]
+        fields = views.record_fields(g, kind, rid)
+        referrers = views.referrers(g, kind, rid)
+        deps = _UNTRACKED
+        if self.track:
+            deps = self._record_deps(kind, rid) | {("members", kind, rid)}
+            for ref in [ref for item in fields for ref in item.get("refs", ())] + \
+                    [ref for group in referrers for ref in group["refs"]]:
+                deps |= self._title_deps(ref["kind"], ref["id"])
+        self.page(urls.page(kind, rid), declared.template, views.title_of(g, kind, rid),
+                  getattr(entry.record, "description", None) or "", deps=deps, entry=entry, declared=declared,
+                  fields=fields, cites=views.citations(g, kind, rid), referrers=referrers)
+
     def index(self, kind: str) -> None:
         g = self.graph
         declared = kinds.KINDS[kind]

@@ -395,3 +395,43 @@ def linked_line(graph: Graph, by: str, rid: str, page: str) -> str:
     return (f'      <li><span class="kind-label">{escape(declared.label)}</span> {date}'
             f'<a href="{escape(href)}">{escape(title_of(graph, by, rid))}</a></li>')
 
+
+def record_fields(graph: Graph, kind: str, rid: str) -> list[dict]:
+    """Return the fields of a record as the generic record page shows them, in schema order: each
+    {"label"} with one of "refs" (links to the records a reference field names, see `refs`), "when"
+    (its date) or "text". Empty fields, the field shown as its title and its citations are left out."""
+    declared = kinds.KINDS[kind]
+    entry = graph.entries[kind][rid]
+    record = entry.record
+    titled, named = _title_fields(type(record))
+    skipped = {declared.citations, "title" if titled else "name" if named else None}
+    shown = []
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if name in skipped or value is None or value == [] or value == "":
+            continue
+        item = {"label": name.replace("_", " ").capitalize()}
+        if name in declared.references:
+            among = declared.references[name]
+            item["refs"] = [refs(graph, graph.kind_of(ref, among), [ref])[0] for ref in kinds.ids_in(value)]
+        elif name == declared.dated:
+            item["when"] = graph.when(entry)
+        else:
+            item["text"] = ", ".join(map(_plain, value)) if isinstance(value, list) else _plain(value)
+        shown.append(item)
+    return shown
+
+
+def _plain(value) -> str:
+    """Return a field's value as text: a nested record as its fields, 'name: value; ...'."""
+    if hasattr(value, "model_dump"):
+        return "; ".join(f"{k}: {v}" for k, v in value.model_dump().items() if v not in (None, "", []))
+    return str(value)
+
+
+def referrers(graph: Graph, kind: str, rid: str) -> list[dict]:
+    """Return the records referring to one record, by kind in declared order: each {"kind", "label"
+    (the kind's plural), "refs" (see `refs`)}."""
+    by_kind = graph.refs.get((kind, rid), {})
+    return [{"kind": by, "label": kinds.KINDS[by].plural, "refs": refs(graph, by, by_kind[by])}
+            for by in kinds.KINDS if by in by_kind]
