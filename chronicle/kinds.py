@@ -18,12 +18,11 @@ table declared for a while is the one they see.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from . import schema
+from . import schema, urls
 
 RESERVED = ("assets", "data", "pagefind", "timeline")  # site folders that are not kinds
 
@@ -82,26 +81,24 @@ class Kind:
         return self.label.lower()
 
 
-class Kinds(Mapping):
+class Kinds(dict):
     """The declared kinds by name, in their declared order (the order of exports and of quotes), with
-    what the modules derive from them, each worked out once per table."""
+    what the modules derive from them, each worked out once per table. A dict, since a build looks
+    kinds up tens of thousands of times (a Mapping's lookups would be Python calls); not to be
+    changed: a new table is made with `adding`."""
 
     def __init__(self, kinds):
-        self._kinds: dict = {}
-        for kind in kinds:
-            if kind.name in self._kinds:
-                raise ValueError(f"kind '{kind.name}' is declared twice")
-            self._kinds[kind.name] = kind
+        kinds = list(kinds)
+        super().__init__((kind.name, kind) for kind in kinds)
+        if len(self) != len(kinds):
+            twice = next(k.name for i, k in enumerate(kinds) if k.name in [j.name for j in kinds[:i]])
+            raise ValueError(f"kind '{twice}' is declared twice")
         _check(self)
 
-    def __getitem__(self, name: str) -> Kind:
-        return self._kinds[name]
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("a kinds table is not changed: make a new one with adding()")
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._kinds)
-
-    def __len__(self) -> int:
-        return len(self._kinds)
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _refuse
 
     def adding(self, *kinds: Kind) -> Kinds:
         """Return a new table: these kinds followed by `kinds`."""
@@ -154,7 +151,7 @@ class Kinds(Mapping):
     def navigation(self) -> list:
         """Return the main menu's (site path, label) of each kind that has an entry, in menu order."""
         listed = sorted((k for k in self.values() if k.nav), key=lambda k: (k.nav.order, k.name))
-        return [(k.nav.path or f"{k.name}/index.html", k.nav.label) for k in listed]
+        return [(k.nav.path or urls.index(k.name), k.nav.label) for k in listed]
 
 
 def _check(table: Kinds) -> None:
@@ -171,6 +168,8 @@ def _check(table: Kinds) -> None:
             for target in targets:
                 if target not in table:
                     raise ValueError(f"kind '{k.name}': field '{name}' refers to kind '{target}', not declared")
+        if k.nav and not k.nav.path and not k.index:
+            raise ValueError(f"kind '{k.name}': its menu entry leads to its index page, and it has none")
         for path in k.facets or ():
             name, _, then = path.partition(".")
             if name not in k.references or (then and any(then not in table[t].references

@@ -12,7 +12,6 @@ from markupsafe import Markup
 
 from . import kinds, markdown, urls, views
 from .html import escape
-from .kinds import ids_in
 from .link import Graph
 
 
@@ -73,10 +72,11 @@ class Parts:
         kinds' headings."""
         groups = []
         for field, kind in kinds.KINDS.entity_fields[entry.kind]:
-            ids = ids_in(getattr(entry.record, field))
+            ids = getattr(entry.record, field)
             if ids:
+                ids = (ids,) if type(ids) is str else ids
                 chips = "".join([self._chip(kind, rid) for rid in ids])
-                label = escape(kinds.KINDS[kind].plural)
+                label = views.escaped(kinds.KINDS[kind].plural)
                 groups.append(f'  <dt>{label}</dt>\n  <dd><ul class="inline">{chips}</ul></dd>\n')
         return Markup('<dl class="entities">\n' + "".join(groups) + "</dl>\n") if groups else Markup("")
 
@@ -171,8 +171,9 @@ class Parts:
         when = g.when(entry)
         cited = list(dict.fromkeys(q.source for q in g.quotes_of("events", eid)))
         # the ids its facets name, as the timeline filters read them (search.timeline_filters)
-        data = "".join(f' data-{field}="{escape(" ".join(ids_in(getattr(record, field))))}"'
-                       for field, then, _ in kinds.KINDS.facets["events"] if then is None and getattr(record, field))
+        data = "".join(f' data-{field}="{escape(ids if type(ids) is str else " ".join(ids))}"'
+                       for field, then, _ in kinds.KINDS.facets["events"]
+                       if then is None and (ids := getattr(record, field)))
         return Markup(
             f'<li class="event" id="{escape(eid)}" data-from="{escape(when.iso("lower"))}" '
             f'data-to="{escape(when.iso("upper"))}"{data} data-sources="{escape(" ".join(cited))}">\n'

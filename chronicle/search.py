@@ -214,14 +214,15 @@ def page_facets(graph: Graph, path: str, track: bool = True) -> Facets | None:
     # its kind is a filter, the records its facets name, then the sources it cites
     refs = [(kind, rid)] if declared.filter else []
     for field, then, targets in kinds.KINDS.facets[kind]:
-        values = ids_in(getattr(entry.record, field))
+        values = getattr(entry.record, field)
         if then:  # the records this one names name the filter values
             through = entries[declared.references[field][0]]
             values = [ref for via in values for ref in ids_in(getattr(through[via].record, then))]
-        for ref in values:
-            target = next((t for t in targets if ref in entries[t]), None)
-            if target:  # (an unknown id is reported by linking)
-                refs.append((target, ref))
+        for ref in (values,) if type(values) is str else values or ():  # one id, or a list of them
+            for target in targets:
+                if ref in entries[target]:  # (an unknown id is reported by linking)
+                    refs.append((target, ref))
+                    break
     sources = [q.source for q in graph.quotes_of(kind, rid)] if declared.citations else []
     # Each value's span is made once per graph: thousands of pages name the same few hundred records.
     made = graph.cache.get("facet spans")
@@ -267,8 +268,10 @@ def timeline_filters(graph: Graph, ids: list) -> dict:
         entry = entries["events"][eid]
         for field, targets in fields:
             for ref in ids_in(getattr(entry.record, field)):
-                target = next((t for t in targets if ref in entries[t]), targets[0])
-                counts[target][ref] = counts[target].get(ref, 0) + 1
+                for target in targets:  # the kind holding it, of those the field may name
+                    if ref in entries[target]:
+                        counts[target][ref] = counts[target].get(ref, 0) + 1
+                        break
         for sid in dict.fromkeys(q.source for q in graph.quotes_of("events", eid)):
             counts["sources"][sid] = counts["sources"].get(sid, 0) + 1
         when = graph.when(entry)

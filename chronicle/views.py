@@ -392,8 +392,14 @@ def linked_line(graph: Graph, by: str, rid: str, page: str) -> str:
     href = urls.relative(page, urls.page(by, rid))
     declared = kinds.KINDS[by]
     date = f'{date_html(graph.when(graph.entries[by][rid]))}: ' if declared.dated else ""
-    return (f'      <li><span class="kind-label">{escape(declared.label)}</span> {date}'
+    return (f'      <li><span class="kind-label">{escaped(declared.label)}</span> {date}'
             f'<a href="{escape(href)}">{escape(title_of(graph, by, rid))}</a></li>')
+
+
+@lru_cache(maxsize=None)
+def escaped(text: str) -> str:
+    """Return `text` escaped for HTML, once per text: a kind's label, on thousands of lines."""
+    return escape(text)
 
 
 def record_fields(graph: Graph, kind: str, rid: str) -> list[dict]:
