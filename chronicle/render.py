@@ -302,9 +302,10 @@ class Site:
         record = g.entries[kind][rid].record
         keys = {(kind, rid)}
         for field in ("speaker", "claimant", "place"):
-            ref = getattr(record, field) if field in type(record).model_fields else None
+            among = kinds.KINDS[kind].references.get(field)
+            ref = getattr(record, field) if among else None
             if ref:
-                keys.add((g.kind_of(ref, ("people", "organisations", "places")), ref))
+                keys.add((g.kind_of(ref, among), ref))
         keys |= {("sources", q.source) for q in g.quotes_of(kind, rid)}
         return keys
 
@@ -489,14 +490,14 @@ class Site:
         return len(items), Markup("\n".join([text for text, _ in blocks])), deps
 
     def _entity_items(self, kind: str, rid: str) -> list:
-        """Return (kind, id) of the records linking to an entity (events, statements, figures): those of
-        dated kinds in date order, then the others by kind, each kind's in id order."""
+        """Return (kind, id) of the records linking to an entity (events, statements, figures...): those
+        of dated kinds in date order, then the others, kind by kind, each in id order."""
         g = self.graph
         linked = g.refs.get((kind, rid), {})
-        dated = [by for by in linked if kinds.KINDS[by].dated]
-        items = sorted(((g.when(g.entries[by][i]).sort_key, by, i) for by in dated for i in linked[by]))
-        return [(by, i) for _, by, i in items] + [(by, i) for by in kinds.KINDS if by in linked and by not in dated
-                                                  for i in linked[by]]
+        dated = sorted((g.when(g.entries[by][i]).sort_key, by, i)
+                       for by in linked if kinds.KINDS[by].dated for i in linked[by])
+        undated = [(by, i) for by in kinds.KINDS if by in linked and not kinds.KINDS[by].dated for i in linked[by]]
+        return [(by, i) for _, by, i in dated] + undated
 
     def record_page(self, kind: str, rid: str) -> None:
         """The page of a record whose kind has no page method of its own, with the template its kind

@@ -186,6 +186,10 @@ def test_a_declaration_naming_what_is_not_there_is_refused():
         SHIPPED.adding(SHIPPED["people"])
     with pytest.raises(ValueError, match=r"^kind 'data': the name must be an id and not one of assets, data"):
         SHIPPED.adding(replace(WEAPONS, name="data"))
+    with pytest.raises(ValueError, match=r"^kind 'weapons': its menu entry leads to its index page, and it has none$"):
+        SHIPPED.adding(replace(WEAPONS, index=None))
+    with pytest.raises(TypeError, match=r"^a kinds table is not changed: make a new one with adding\(\)$"):
+        SHIPPED["weapons"] = WEAPONS
     assert list(SHIPPED) == ["sources", "events", "statements", "figures", "people", "organisations",
                              "places", "tags", "discrepancies"]
 
