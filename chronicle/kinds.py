@@ -2,7 +2,8 @@
 
 A kind is a folder of records under content/, one record per file, checked against its schema model;
 its records' pages live at `{name}/{id}.html` and its index at `{name}/index.html` (see urls.py).
-Everything the other modules know of a kind is read here, from `KINDS`:
+What the other modules know of every kind is read here, from `KINDS` (what is particular to one
+kind stays in its module: the texts of sources, the timeline of events, the pages of each):
 
 - loading: the folder, the file suffix and the model (unknown folders, fields and values reported);
 - linking: which fields hold ids of which kinds (checked, with did-you-mean), which field holds the
@@ -59,8 +60,8 @@ class Kind:
     citations: str | None = None  # the field holding its list of Citation, e.g. "renderings"
     dated: str | None = None  # the EDTF field dating a record ("date", "as_of"), if dated
     entity: bool = False
-    """A named thing that records refer to (a person, a place, a tag): records show the entities they
-    name as chips, events naming the same entities are related, and entity pages list referrers."""
+    """A named thing that records refer to (a person, a place, a tag): the records naming it show it
+    as a chip, and events naming the same entities are related."""
     names_in_sources: bool = False  # its pages list where its name and aliases occur in the sources
     filter: Filter | None = None
     facets: tuple | None = None
@@ -115,9 +116,15 @@ class Kinds(dict):
         return {k.name: k.references for k in self.values() if k.references}
 
     @cached_property
-    def entities(self) -> tuple:
-        """Return the names of the entity kinds."""
-        return tuple(k.name for k in self.values() if k.entity)
+    def either(self) -> dict:
+        """Return (kind, other kind) -> the fields that may name a record of either (speaker, claimant)."""
+        found: dict = {}
+        for k in self.values():
+            for name, targets in k.references.items():
+                for i, first in enumerate(targets):
+                    for second in targets[i + 1:]:
+                        found.setdefault((first, second), []).append(name)
+        return found
 
     @cached_property
     def entity_fields(self) -> dict:

@@ -219,13 +219,7 @@ def _index_quotes(graph: Graph) -> None:
 def _check_shared_ids(graph: Graph) -> None:
     """Report each id held by two kinds that one field may name either of (a speaker: a person or an
     organisation), since the id would not say which."""
-    fields: dict = {}  # (kind, other kind) -> the fields that may name either
-    for declared in kinds.KINDS.values():
-        for name, targets in declared.references.items():
-            for i, first in enumerate(targets):
-                for second in targets[i + 1:]:
-                    fields.setdefault((first, second), []).append(name)
-    for (first, second), names in fields.items():
+    for (first, second), names in kinds.KINDS.either.items():
         ones, others = graph.entries[first], graph.entries[second]
         either = " and ".join(dict.fromkeys(name + "s" for name in names))
         for both in sorted(ones.keys() & others.keys()):
@@ -236,8 +230,7 @@ def _check_shared_ids(graph: Graph) -> None:
 
 def _a(kind: str) -> str:
     """Return one record of `kind` with its article: 'a person', 'an organisation'."""
-    word = kinds.KINDS[kind].singular
-    return ("an " if word[0] in "aeiou" else "a ") + word
+    return ("an " if kinds.KINDS[kind].singular[0] in "aeiou" else "a ") + kinds.KINDS[kind].singular
 
 
 class _Lookups(dict):
