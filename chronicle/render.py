@@ -525,9 +525,11 @@ class Site:
         else:
             ids = sorted(g.entries[kind], key=lambda i: (views.title_of(g, kind, i).casefold(), i))
         deps = {("all", kind)} | ({("all", "people"), ("all", "organisations")} if kind == "statements" else set())
+        note = declared.index_note  # the field shown after each title, if any
+        notes = {i: text for i in ids if (text := getattr(g.entries[kind][i].record, note))} if note else {}
         label = declared.plural
         self.page(urls.index(kind), "index.html", label, f"{label} in this chronology.", deps=deps,
-                  kind=kind, declared=declared, ids=ids)
+                  kind=kind, declared=declared, ids=ids, notes=notes)
 
     def about(self) -> None:
         self.page("about.html", "about.html", "About this chronology")
