@@ -45,7 +45,6 @@ HEAD = 32768  # bytes of a page read first to find its data-pagefind-body
 _SORT = re.compile(rb'data-pagefind-sort="date:([^"]*)"')
 
 
-
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site; the message says why, in one or a few lines."""
 
@@ -284,6 +283,6 @@ def timeline_filters(graph: Graph, ids: list) -> dict:
         options = sorted(((ref, views.title_of(graph, kind, ref), n) for ref, n in counts[kind].items()),
                          key=lambda o: (o[1].casefold(), o[0]))
         if options:
-            selects.append({"name": declared.filter.name, "label": declared.label, "attribute": attributes[kind],
-                            "options": options})
+            selects.append({"name": declared.filter.name, "label": declared.label,
+                            "attribute": attributes[kind], "options": options})
     return {"selects": selects, "first": min(bounds, default=""), "last": max(bounds, default="")}

@@ -253,10 +253,10 @@ def name_occurrences(graph: Graph, kind: str, rid: str) -> list[dict]:
 
 
 def all_name_occurrences(graph: Graph) -> dict:
-    """Find the names of every entity of the kinds whose names are looked for in the sources (people,
-    organisations, places) in one pass, and keep
-    them in the graph for `name_occurrences`: a full build asks for all of them, and reading each
-    text once for all names costs far less than once per name.
+    """Find the names of every record of the kinds whose names are looked for in the sources (people,
+    organisations, places) in one pass, and keep them in the graph for `name_occurrences`: a full
+    build asks for all of them, and reading each text once for all names costs far less than once
+    per name.
 
     Each text is searched for the first words of the names; where one stands, the text that follows
     is looked up among the names beginning with that word, by length.
