@@ -9,7 +9,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
+from . import kinds, schema
 from .parallel import in_two_processes, second_process_pays
 from .problems import Problem, odd_character, slug, visible
 from .read import Document, decode, parse_yaml, split_front_matter
@@ -151,10 +151,10 @@ def _parse_sized(path: Path, parts: tuple, shown: str, validate: bool, size: int
         parsed = Parsed("chronology", "chronology", shown=shown)
         parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed, validate, size)
         return parsed
-    if len(parts) < 2 or parts[0] not in schema.KINDS:
+    if len(parts) < 2 or parts[0] not in kinds.KINDS:
         return Parsed("")  # reported by the top-level check
     kind = parts[0]
-    model, suffix = schema.KINDS[kind]
+    model, suffix = kinds.KINDS[kind].model, kinds.KINDS[kind].suffix
     limit = MAX_TEXT_BYTES if kind == "sources" and path.suffix == ".txt" else MAX_RECORD_BYTES
     if size is None:
         size = _AtMost(limit)  # read up to the limit; a larger file raises _TooBig

@@ -4,25 +4,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from . import dates
+from . import dates, kinds
 from .cite import Miss, Span, prepared
 from .depends import Memo, Reads, Records
 from .load import Content, Entry
 from .parallel import in_two_processes, second_process_pays
 from .schema import Citation
 from .problems import Problem, did_you_mean, slug
-
-# Which fields refer to which kinds. "speaker"/"claimant" may name a person or an organisation.
-REFERENCES = {
-    "events": {"people": ("people",), "organisations": ("organisations",), "places": ("places",),
-               "tags": ("tags",)},
-    "statements": {"speaker": ("people", "organisations"), "events": ("events",), "tags": ("tags",)},
-    "figures": {"claimant": ("people", "organisations"), "place": ("places",), "events": ("events",),
-                "tags": ("tags",)},
-    "discrepancies": {"figures": ("figures",), "statements": ("statements",), "events": ("events",)},
-}
-CITATION_FIELDS = {"events": "citations", "statements": "renderings", "figures": "citations",
-                   "discrepancies": "citations"}
 
 
 @dataclass(slots=True)  # not frozen: made 30,000 times at 10,000 events, in the link's one-process part
@@ -93,27 +81,26 @@ class Graph:
     def quotes(self) -> list:
         """Return every located Quote, in content order: sources' exceptions, then events, statements..."""
         found = []
-        for kind in ("sources", *CITATION_FIELDS):
+        for kind in ("sources", *kinds.KINDS.citing):
             for rid in self.content.entries[kind]:
                 found += self.quotes_by_owner.get((kind, rid), ())
         return found
 
     def when(self, entry: Entry) -> dates.When:
-        """Return the parsed date of an event, statement, figure or source."""
+        """Return the parsed date of a record of a dated kind (by the field its kind declares)."""
         try:
             return entry.when_parsed  # kept on the entry (a file's record does not change)
         except AttributeError:
-            record = entry.record
-            when = entry.when_parsed = dates.parse(record.as_of if entry.kind == "figures" else record.date)
+            when = entry.when_parsed = dates.parse(getattr(entry.record, kinds.KINDS[entry.kind].dated))
             return when
 
     def get(self, kind: str, rid: str) -> Entry:
         """Return the entry of `kind` with id `rid`."""
         return self.entries[kind][rid]
 
-    def kind_of(self, rid: str, kinds=("people", "organisations")) -> str:
-        """Return which of `kinds` holds `rid` (for speakers and claimants)."""
-        return next(kind for kind in kinds if rid in self.entries[kind])
+    def kind_of(self, rid: str, among=("people", "organisations")) -> str:
+        """Return which of the kinds `among` holds `rid` (by default those of speakers and claimants)."""
+        return next(kind for kind in among if rid in self.entries[kind])
 
     def referrers(self, kind: str, rid: str, by: str) -> list:
         """Return the ids of `by` records that refer to record `rid` of `kind`, in date order."""
@@ -121,7 +108,7 @@ class Graph:
         return self.refs.get((kind, rid), {}).get(by, [])
 
     def dated_members(self, kind: str, rid: str) -> list:
-        """Return (kind, id) of the events, statements and figures referring to a record, in date order."""
+        """Return (kind, id) of the records referring to a record, those of dated kinds first, in date order."""
         return self.derived(("members", kind, rid), lambda: _dated_members(self, kind, rid))
 
     def member_positions(self, kind: str, rid: str) -> tuple:
@@ -160,9 +147,12 @@ class Graph:
         return self.quotes_by_source.get(sid, [])
 
     def counts(self) -> dict:
-        """Return how many records of each kind, and renderings, the chronology holds."""
-        counts = {kind: len(items) for kind, items in self.content.entries.items()}
-        counts["renderings"] = sum(len(e.record.renderings) for e in self.content.entries["statements"].values())
+        """Return how many records of each kind, and renderings (after statements), the chronology holds."""
+        counts = {}
+        for kind, items in self.content.entries.items():
+            counts[kind] = len(items)
+            if kind == "statements":
+                counts["renderings"] = sum(len(e.record.renderings) for e in items.values())
         return counts
 
     def positions(self) -> dict:
@@ -174,14 +164,16 @@ class Graph:
 
 
 ORDER = ("order",)
-DATED = ("events", "statements", "figures", "sources")  # the kinds ordered by date
 
 
 def _dated_members(graph: Graph, kind: str, rid: str) -> list:
-    entries, by_kind = graph.content.entries, graph.refs.get((kind, rid), {})
-    items = sorted((graph.when(entries[by][i]).sort_key, by, i)
-                   for by in ("events", "statements", "figures") for i in by_kind.get(by, ()))
-    return [(by, i) for _, by, i in items]
+    """Return (kind, id) of the records referring to a record: those of dated kinds in date order, then
+    the others, kind by kind, each in id order (see Graph.dated_members)."""
+    entries, linked = graph.content.entries, graph.refs.get((kind, rid), {})
+    dated = sorted((graph.when(entries[by][i]).sort_key, by, i)
+                   for by in linked if kinds.KINDS[by].dated for i in linked[by])
+    undated = [(by, i) for by in kinds.KINDS if by in linked and not kinds.KINDS[by].dated for i in linked[by]]
+    return [(by, i) for _, by, i in dated] + undated
 
 
 def _member_positions(graph: Graph, kind: str, rid: str) -> tuple:
@@ -221,7 +213,7 @@ def _link_references(graph: Graph, lookup) -> None:
     """Check every reference, order the timeline and index who refers to whom: what does not need the
     quotes located."""
     entries = graph.entries
-    for kind, fields in REFERENCES.items():
+    for kind, fields in kinds.KINDS.referring.items():
         for entry in entries[kind].values():
             for name, targets in fields.items():
                 _check_references(graph, entry, name, targets, lookup)
@@ -236,7 +228,7 @@ def _citations(content: Content) -> list:
     cited = [(entry, "quote_exceptions", i, Citation(source=entry.id, quote=exception.quote))
              for entry in content.entries["sources"].values()
              for i, exception in enumerate(entry.record.quote_exceptions)]
-    for kind, name in CITATION_FIELDS.items():
+    for kind, name in kinds.KINDS.citing.items():
         for entry in content.entries[kind].values():
             cited += [(entry, name, i, citation) for i, citation in enumerate(getattr(entry.record, name))]
     return cited
@@ -274,7 +266,7 @@ def _index_references(graph: Graph) -> None:
     rank = _ranks(graph)
     found: dict = {}
     entries = graph.entries
-    for kind, fields in REFERENCES.items():
+    for kind, fields in kinds.KINDS.referring.items():
         fields = [(name, [(t, entries[t]) for t in targets]) for name, targets in fields.items()]
         for entry in entries[kind].values():
             record = entry.record
@@ -301,10 +293,20 @@ def _index_quotes(graph: Graph) -> None:
 
 
 def _check_shared_ids(graph: Graph) -> None:
-    people, orgs = graph.entries["people"], graph.entries["organisations"]
-    for both in sorted(set(people) & set(orgs)):
-        graph.problems.append(Problem(orgs[both].path, 0, f"id '{both}' is both a person and an organisation",
-                                      f"speakers and claimants may be either, so rename one (also {people[both].path})"))
+    """Report each id held by two kinds that one field may name either of (a speaker: a person or an
+    organisation), since the id would not say which."""
+    for (first, second), names in kinds.KINDS.either.items():
+        ones, others = graph.entries[first], graph.entries[second]
+        either = " and ".join(dict.fromkeys(name + "s" for name in names))
+        for both in sorted(ones.keys() & others.keys()):
+            graph.problems.append(Problem(others[both].path, 0,
+                                          f"id '{both}' is both {_a(first)} and {_a(second)}",
+                                          f"{either} may be either, so rename one (also {ones[both].path})"))
+
+
+def _a(kind: str) -> str:
+    """Return one record of `kind` with its article: 'a person', 'an organisation'."""
+    return ("an " if kinds.KINDS[kind].singular[0] in "aeiou" else "a ") + kinds.KINDS[kind].singular
 
 
 class _Lookups(dict):
@@ -354,7 +356,7 @@ def _check_references(graph, entry, name, targets, lookup) -> None:
         keys = {}
         for target in targets:
             keys.update(lookup[target])
-        what = " or ".join(t[:-1] if t != "people" else "person" for t in targets)
+        what = " or ".join(kinds.KINDS[t].singular for t in targets)
         graph.problems.append(Problem(entry.path, entry.line(*path), f"unknown {what} '{ref}' in {name}",
                                       _suggest(ref, keys, targets)))
 
@@ -366,7 +368,7 @@ def _suggest(ref: str, keys: dict, targets) -> str:
         import re
         ids = sorted({keys[k] for k in re.findall(r"'([^']+)'", close)})
         return "did you mean " + " or ".join(f"'{i}'" for i in ids) + "?"
-    return f"add content/{targets[0]}/{ref}.yaml, or use an existing id"
+    return f"add content/{targets[0]}/{ref}{kinds.KINDS[targets[0]].suffix}, or use an existing id"
 
 
 def _locate_all(graph: Graph, cited: list, lookup) -> None:
@@ -456,10 +458,10 @@ def relink(old: Graph, content: Content) -> Graph | None:
     lookup = _Lookups(content.entries)
     for kind, rid in changed:
         entry = content.entries[kind][rid]
-        for name, targets in REFERENCES.get(kind, {}).items():
+        for name, targets in kinds.KINDS[kind].references.items():
             _check_references(graph, entry, name, targets, lookup)
-        if kind in CITATION_FIELDS:
-            name = CITATION_FIELDS[kind]
+        name = kinds.KINDS[kind].citations
+        if name:
             _locate_all(graph, [(entry, name, i, citation) for i, citation in enumerate(getattr(entry.record, name))],
                         lookup)
     if same_order and "owner ranks" in old.cache:
@@ -480,7 +482,7 @@ def _owner_ranks(graph: Graph) -> dict:
     ranks = graph.cache.get("owner ranks")
     if ranks is None:
         ranks = graph.cache["owner ranks"] = {
-            (kind, rid): (k, i) for k, kind in enumerate(("sources", *CITATION_FIELDS))
+            (kind, rid): (k, i) for k, kind in enumerate(("sources", *kinds.KINDS.citing))
             for i, rid in enumerate(graph.entries[kind])}
     return ranks
 
@@ -488,7 +490,7 @@ def _owner_ranks(graph: Graph) -> dict:
 def _targets(graph: Graph, entry: Entry) -> set:
     """Return the (kind, id) of every existing record `entry` refers to."""
     found = set()
-    for name, targets in REFERENCES.get(entry.kind, {}).items():
+    for name, targets in kinds.KINDS[entry.kind].references.items():
         value = getattr(entry.record, name)
         for ref in [value] if isinstance(value, str) else (value or []):
             target = next((t for t in targets if ref in graph.entries[t]), None)
@@ -500,10 +502,10 @@ def _targets(graph: Graph, entry: Entry) -> set:
 def _ranks(graph: Graph) -> dict:
     """Return kind -> {id: position}: date order for dated kinds (events by the timeline), else id order."""
     rank = {"events": {eid: i for i, eid in enumerate(graph.timeline)}}
-    for kind in REFERENCES:
+    for kind in kinds.KINDS.referring:
         if kind == "events":
             continue
-        if kind in ("statements", "figures"):
+        if kinds.KINDS[kind].dated:
             ids = sorted(graph.entries[kind], key=lambda rid, k=kind: (graph.when(graph.entries[k][rid]).sort_key, rid))
         else:
             ids = sorted(graph.entries[kind])
@@ -516,10 +518,10 @@ def _reindex(old: Graph, graph: Graph, changed: list) -> None:
     refs = dict(old.refs)
     resort = set()
     for kind, rid in changed:
-        if kind not in REFERENCES:
+        if kind not in kinds.KINDS.referring:
             continue
         before, after = _targets(old, old.entries[kind][rid]), _targets(graph, graph.entries[kind][rid])
-        moved = kind in ("events", "statements", "figures") and \
+        moved = kinds.KINDS[kind].dated is not None and \
             graph.when(graph.entries[kind][rid]) != old.when(old.entries[kind][rid])
         for key in before ^ after:  # references kept stay where they are in their lists
             by_kind = refs[key] = {k: list(v) for k, v in refs.get(key, {}).items()}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import schema
+from . import kinds, schema
 from .files import CONFIG_FILE, Parsed, display_path, parse_file, parse_files
 from .problems import Problem, did_you_mean, visible
 from .read import decode
@@ -25,9 +25,9 @@ class Content:
 
     root: Path
     chronology: schema.Chronology | None = None
-    entries: dict = field(default_factory=lambda: {kind: {} for kind in schema.KINDS})
+    entries: dict = field(default_factory=lambda: {kind: {} for kind in kinds.KINDS})
     texts: dict = field(default_factory=dict)  # source id -> article text
-    broken: dict = field(default_factory=lambda: {kind: set() for kind in schema.KINDS})
+    broken: dict = field(default_factory=lambda: {kind: set() for kind in kinds.KINDS})
     """Ids whose files exist but failed to load: references to them are not reported again."""
     claimed_texts: set = field(default_factory=set)  # text files named by broken source files
     problems: list = field(default_factory=list)
@@ -187,7 +187,8 @@ def _add(content: Content, parsed: Parsed) -> None:
     kind, record_id = parsed.kind, parsed.id
     if record_id in content.entries[kind]:
         first = content.entries[kind][record_id].path
-        content.problems.append(Problem(parsed.shown, 0, f"duplicate {kind[:-1]} id '{record_id}' (also {first})",
+        what = kinds.KINDS[kind].singular
+        content.problems.append(Problem(parsed.shown, 0, f"duplicate {what} id '{record_id}' (also {first})",
                                         "ids are file names and must be unique within a kind: rename one"))
         return
     if parsed.entry:
@@ -201,7 +202,7 @@ def _add(content: Content, parsed: Parsed) -> None:
 
 
 def _check_top_level(root: Path, content: Content) -> None:
-    allowed = set(schema.KINDS) | {CONFIG_FILE}
+    allowed = set(kinds.KINDS) | {CONFIG_FILE}
     for item in sorted(root.iterdir()):
         if IGNORED.search(item.name) or item.name in allowed:
             continue

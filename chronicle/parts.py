@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from . import markdown, urls, views
+from . import kinds, markdown, urls, views
 from .html import escape
 from .link import Graph
-
-
-ENTITY_LABELS = {"people": "People", "organisations": "Organisations", "places": "Places", "tags": "Tags"}
 
 
 class Parts:
@@ -70,13 +67,16 @@ class Parts:
         return Markup("".join(f'<mark class="diff">{escape(text)}</mark>' if differs else escape(text)
                               for text, differs in chunks))
 
-    def entity_links(self, record) -> Markup:
-        """The people, organisations, places and tags a record names, as chips under their headings."""
+    def entity_links(self, entry) -> Markup:
+        """The entities (people, organisations, places, tags...) a record names, as chips under their
+        kinds' headings."""
         groups = []
-        for kind, label in ENTITY_LABELS.items():
-            ids = getattr(record, kind, ())
+        for field, kind in kinds.KINDS.entity_fields[entry.kind]:
+            ids = getattr(entry.record, field)
             if ids:
+                ids = (ids,) if type(ids) is str else ids
                 chips = "".join([self._chip(kind, rid) for rid in ids])
+                label = views.escaped(kinds.KINDS[kind].plural)
                 groups.append(f'  <dt>{label}</dt>\n  <dd><ul class="inline">{chips}</ul></dd>\n')
         return Markup('<dl class="entities">\n' + "".join(groups) + "</dl>\n") if groups else Markup("")
 
@@ -171,8 +171,10 @@ class Parts:
         record = entry.record
         when = g.when(entry)
         cited = list(dict.fromkeys(q.source for q in g.quotes_of("events", eid)))
-        data = "".join(f' data-{kind}="{escape(" ".join(getattr(record, kind)))}"'
-                       for kind in ("people", "organisations", "places", "tags") if getattr(record, kind))
+        # the ids its facets name, as the timeline filters read them (search.timeline_filters)
+        data = "".join(f' data-{field}="{escape(ids if type(ids) is str else " ".join(ids))}"'
+                       for field, then, _ in kinds.KINDS.facets["events"]
+                       if then is None and (ids := getattr(record, field)))
         return Markup(
             f'<li class="event" id="{escape(eid)}" data-from="{escape(when.iso("lower"))}" '
             f'data-to="{escape(when.iso("upper"))}"{data} data-sources="{escape(" ".join(cited))}">\n'
@@ -181,6 +183,6 @@ class Parts:
             f'    <p class="when">{self.date(when)}</p>\n'
             f'    <div class="summary">{markdown.render(entry.body)}</div>\n'
             f'    <p class="marks">Sources: {self.cite_marks(views.citations(g, "events", eid))}</p>\n'
-            f'    {self.entity_links(record)}\n'
+            f'    {self.entity_links(entry)}\n'
             f'  </article>\n'
             f'</li>')

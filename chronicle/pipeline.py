@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import views
+from . import kinds, views
 from .link import Graph, link
 from .load import load
 from .parallel import in_two_processes, second_process_pays
@@ -122,13 +122,14 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
     fork = second_process_pays(len(specs), "pages")
     if fork:
         site.compile_templates()  # once, before forking, not in both processes
-    # This process writes the feeds and exports and renders the pages of people, organisations and
-    # places (which need where their names occur in the sources: worked out here, after forking,
-    # while the other process renders). The other pages are cut into chunks, in order, which both
-    # processes take in turn. Pages that show many records or compare them (the timeline, indexes,
-    # sources, discrepancies) come first, the thousands of single records last: a costly chunk left
-    # for the end kept one process busy for a fifth of a second after the other finished.
-    named = ("people/", "organisations/", "places/")
+    # This process writes the feeds and exports and renders the pages of the kinds whose names are
+    # looked for in the sources (people, organisations, places: they need where their names occur in
+    # the sources, worked out here, after forking, while the other process renders). The other pages
+    # are cut into chunks, in order, which both processes take in turn. Pages that show many records
+    # or compare them (the timeline, indexes, sources, discrepancies) come first, the thousands of
+    # single records (of the kinds declared `bulk`) last: a costly chunk left for the end kept one
+    # process busy for a fifth of a second after the other finished.
+    named = tuple(f"{name}/" for name, declared in kinds.KINDS.items() if declared.names_in_sources)
     rest = sorted((p for p in specs if not p.startswith(named)), key=_single_record)
     chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
 
@@ -155,8 +156,8 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
 
 
 def _single_record(path: str) -> bool:
-    """Return whether a page shows a single event, statement or figure (the cheap pages, by the thousand)."""
-    return path.startswith(SINGLE_RECORDS) and not path.endswith("/index.html")
+    """Return whether a page shows a single record of a kind of many cheap pages (an event, statement or
+    figure: by the thousand)."""
+    kind, _, name = path.partition("/")
+    return name != "index.html" and kind in kinds.KINDS and kinds.KINDS[kind].bulk
 
-
-SINGLE_RECORDS = ("events/", "statements/", "figures/")

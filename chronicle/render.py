@@ -8,13 +8,13 @@ import jinja2
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import dates, export, feeds, html, jsonld, markdown, search, svg, urls, views
+from . import dates, export, feeds, html, jsonld, kinds, markdown, search, svg, urls, views
 from .link import Graph
 from .parts import Parts
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TIMELINE_PAGE_LIMIT = 300  # beyond this, the timeline is split into pages by year (or month)
-ENTITY_KINDS = ("people", "organisations", "places", "tags")
+SHARED_PAGES = ("entity_page", "record_page", "index")  # page methods of several kinds: given the kind first
 
 
 class _Context(Context):
@@ -192,7 +192,8 @@ class Site:
         chrome = self._chromes.get(key)
         if chrome is None:
             module = self.env.get_template("chrome.html").make_module(
-                {"page": path, "link": self._parts(path).link, "chronology": self.chronology})
+                {"page": path, "link": self._parts(path).link, "chronology": self.chronology,
+                 "nav": kinds.KINDS.navigation})
             chrome = self._chromes[key] = {"head": module.head(), "header": module.header(),
                                            "footer": module.footer(),
                                            "csp": Markup(self.env.get_template("csp.html").render())}
@@ -225,18 +226,13 @@ class Site:
         if len(periods) > 1:
             for i in range(len(periods)):
                 specs[periods[i]["href"]] = ("period_page", (periods, i))
-        for eid in g.timeline:
-            specs[urls.page("events", eid)] = ("event_page", (eid,))
-        for kind in ("sources", "statements", "discrepancies", *ENTITY_KINDS):
-            specs[urls.index(kind)] = ("index", (kind,))
-        specs[urls.index("figures")] = ("figures_index", ())
-        for kind, method in (("sources", "source_page"), ("statements", "statement_page"),
-                             ("figures", "figure_page"), ("discrepancies", "discrepancy_page")):
-            for rid in sorted(g.entries[kind]):
-                specs[urls.page(kind, rid)] = (method, (rid,))
-        for kind in ENTITY_KINDS:
-            for rid in sorted(g.entries[kind]):
-                specs[urls.page(kind, rid)] = ("entity_page", (kind, rid))
+        for kind, declared in kinds.KINDS.items():  # each kind's index page, by the method its kind names
+            if declared.index:
+                specs[urls.index(kind)] = (declared.index, (kind,) if declared.index in SHARED_PAGES else ())
+        for kind, declared in kinds.KINDS.items():  # and its records' pages: events in timeline order
+            method, shared = declared.page, declared.page in SHARED_PAGES
+            for rid in g.timeline if kind == "events" else sorted(g.entries[kind]):
+                specs[urls.page(kind, rid)] = (method, (kind, rid) if shared else (rid,))
         specs["about.html"] = ("about", ())
         specs["search.html"] = ("search_page", ())
         specs["404.html"] = ("not_found", ())
@@ -390,9 +386,10 @@ class Site:
         path = urls.page(kind, rid)
         count, listed = self._entity_list(kind, rid)
         occurrences = g.memo.get(("occurrences", kind, rid), lambda: self._parts(path).occurrences(
-            views.name_occurrences(g, kind, rid) if kind != "tags" else []))
+            views.name_occurrences(g, kind, rid) if kinds.KINDS[kind].names_in_sources else []))
         self.page(path, "entity.html", entry.record.name, entry.record.description,
-                  kind=kind, entry=entry, count=count, listed=listed, occurrences=occurrences)
+                  kind=kind, declared=kinds.KINDS[kind], entry=entry, count=count, listed=listed,
+                  occurrences=occurrences)
 
     def _entity_list(self, kind: str, rid: str) -> tuple:
         """Return (count, <li> lines) of the events, statements and figures linking to an entity.
@@ -412,14 +409,30 @@ class Site:
                   for start in range(0, len(items), ENTITY_BLOCK)]
         return len(items), Markup("\n".join(blocks))
 
+    def record_page(self, kind: str, rid: str) -> None:
+        """The page of a record whose kind has no page method of its own, with the template its kind
+        names (templates/record.html): its fields, its citations and the records referring to it."""
+        g = self.graph
+        declared = kinds.KINDS[kind]
+        entry = g.entries[kind][rid]
+        fields = views.record_fields(g, kind, rid)
+        referrers = views.referrers(g, kind, rid)
+        self.page(urls.page(kind, rid), declared.template, views.title_of(g, kind, rid),
+                  getattr(entry.record, "description", None) or "", entry=entry, declared=declared,
+                  fields=fields, cites=views.citations(g, kind, rid), referrers=referrers)
+
     def index(self, kind: str) -> None:
         g = self.graph
-        if kind in ("sources", "statements"):
+        declared = kinds.KINDS[kind]
+        if declared.dated:
             ids = sorted(g.entries[kind], key=lambda i: (g.when(g.entries[kind][i]).sort_key, i))
         else:
             ids = sorted(g.entries[kind], key=lambda i: (views.title_of(g, kind, i).casefold(), i))
-        label = views.KIND_LABELS[kind][1]
-        self.page(urls.index(kind), "index.html", label, f"{label} in this chronology.", kind=kind, ids=ids)
+        note = declared.index_note  # the field shown after each title, if any
+        notes = {i: text for i in ids if (text := getattr(g.entries[kind][i].record, note))} if note else {}
+        label = declared.plural
+        self.page(urls.index(kind), "index.html", label, f"{label} in this chronology.",
+                  kind=kind, declared=declared, ids=ids, notes=notes)
 
     def about(self) -> None:
         self.page("about.html", "about.html", "About this chronology")
@@ -427,7 +440,7 @@ class Site:
     def search_page(self) -> None:
         self.page("search.html", "search.html", "Search",
                   "Search every event, statement, figure, source and person of this chronology.",
-                  filters=search.FILTERS)
+                  filters=search.filters(), nav=kinds.KINDS.navigation)
 
     def not_found(self) -> None:
         self.page("404.html", "404.html", "Page not found", base_href=self.base_url or "")

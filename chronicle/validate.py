@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
-from . import schema
+from . import kinds, schema
 from .problems import Problem
 from .read import Document
 from .schema_errors import schema_problems
@@ -46,7 +46,7 @@ def entry_of(doc: Document, kind, record_id, model, shown, parsed: Parsed, valid
         return entry
     entry.body, entry.body_line = body.strip("\n"), body_line
     if not body.strip():
-        parsed.problems.append(Problem(shown, body_line, f"{kind[:-1]} has no summary",
+        parsed.problems.append(Problem(shown, body_line, f"{kinds.KINDS[kind].singular} has no summary",
                                        "write a neutral summary in your own words below the front matter"))
     return entry
 
@@ -56,7 +56,7 @@ def validate_pending(parsed: Parsed) -> Parsed:
     if parsed.pending is not None:
         doc, shown, body, body_line = parsed.pending
         parsed.pending = None
-        model = schema.Chronology if parsed.kind == "chronology" else schema.KINDS[parsed.kind][0]
+        model = schema.Chronology if parsed.kind == "chronology" else kinds.KINDS[parsed.kind].model
         parsed.entry = entry_of(doc, parsed.kind, parsed.id, model, shown, parsed, True, body, body_line)
     return parsed
 

@@ -22,7 +22,7 @@ import pytest  # noqa: E402
 from browser import AXE, browser, require, serve  # noqa: E402
 from conftest import ROOT, run_build  # noqa: E402
 
-from chronicle import pipeline, search  # noqa: E402
+from chronicle import kinds, pipeline, search  # noqa: E402
 
 CONTENT = ROOT / "content"
 AXE_RUN = ("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
@@ -93,7 +93,7 @@ def test_the_build_indexes_every_record_page_and_only_those(site, graph):
     bundle = site / "pagefind"
     assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
     assert not any((bundle / name).exists() for name in search.UNUSED)
-    records = sum(len(graph.entries[kind]) for kind in search.KIND_NAMES)
+    records = sum(len(graph.entries[kind]) for kind in kinds.KINDS)
     assert len(list((bundle / "fragment").glob("*.pf_fragment"))) == records
 
 

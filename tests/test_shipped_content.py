@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from chronicle import pipeline
-from chronicle.link import CITATION_FIELDS
+from chronicle import kinds
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 # The article texts as the project was given them, kept outside the repository: shared/seeds beside the
@@ -20,7 +20,7 @@ def test_shipped_content_has_no_problems():
 def test_every_citation_is_located():
     graph = pipeline.check(CONTENT)
     expected = sum(len(getattr(entry.record, field))
-                   for kind, field in CITATION_FIELDS.items()
+                   for kind, field in kinds.KINDS.citing.items()
                    for entry in graph.entries[kind].values())
     expected += sum(len(e.record.quote_exceptions) for e in graph.entries["sources"].values())
     assert len(graph.quotes) == expected > 0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from .. import dates
+from .. import dates, kinds
 from ..schema import COUNTED_WORDS, QUALIFIER_WORDS
 from .draw import (SERIES, WIDTH, arrow, checked_ident, day_number, draw_axis, mark_link, nice_step, num,
                    open_svg, range_words, thousands, time_axis)
@@ -24,7 +24,7 @@ LEGEND_CHARS = 110  # longer claimant names are shortened in the legend (in full
 def claimant_name(graph, record) -> str:
     """Return who makes a figure's claim: the claimant's name, or the attribution text."""
     if record.claimant:
-        for kind in ("people", "organisations"):
+        for kind in kinds.KINDS["figures"].references["claimant"]:
             if record.claimant in graph.entries[kind]:
                 return graph.entries[kind][record.claimant].record.name
         return record.claimant
