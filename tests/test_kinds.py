@@ -112,7 +112,7 @@ def test_a_toy_kind_gets_its_pages_links_and_back_references(make_content, weapo
 def test_a_toy_kind_gets_its_search_facets(make_content, weapons, tmp_path):
     root = make_content(TOY)
     graph = pipeline.check(root)
-    facets = search.page_facets(graph, "weapons/javelin-b.html", track=False)
+    facets = search.page_facets(graph, "weapons/javelin-b.html")
     assert (facets.kind, facets.date, facets.sort) == ("Weapon", "", "")
     assert facets.filter_spans == (' <span data-pagefind-filter="weapon">Javelin B</span>'
                                    ' <span data-pagefind-filter="weapon">Javelin</span>'
