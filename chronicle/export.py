@@ -54,7 +54,7 @@ from functools import lru_cache
 import orjson
 
 from . import dates, kinds, urls
-from .link import Graph
+from .graph import Graph
 
 FORMAT_VERSION = 1
 _OPEN = 10**6

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import kinds
-from .link import ORDER, Graph, link, relink
+from .graph import ORDER, Graph
+from .link import link, relink
 from .load import CONFIG_FILE, Loader, display_path
 from .render import PERIODS, TEMPLATES, Site, environment, timeline_periods
 from .write import check_paths

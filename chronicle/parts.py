@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from . import kinds, markdown, urls, views
 from .html import escape
-from .link import Graph
+from .graph import Graph
 
 
 class Parts:

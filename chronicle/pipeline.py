@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import kinds, views
-from .link import Graph, link
+from .graph import Graph
+from .link import link
 from .load import load
 from .parallel import in_two_processes, second_process_pays
 from .problems import ContentErrors

@@ -9,7 +9,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import dates, export, feeds, html, jsonld, kinds, markdown, search, svg, urls, views
-from .link import Graph
+from .graph import Graph
 from .parts import Parts
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -32,7 +32,7 @@ from markupsafe import Markup
 from . import kinds, views
 from .html import escape
 from .kinds import ids_in
-from .link import Graph
+from .graph import Graph
 
 BUNDLE = "pagefind"  # the index folder inside the site
 # Pagefind also writes its ready-made interfaces; the site has its own, so these are removed.

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from . import kinds, urls
 from .html import escape
 from .highlight import paragraphs
-from .link import Graph, Quote
+from .graph import Graph, Quote
 from .dates import MONTHS
 from .schema import COUNTED, COUNTED_WORDS, QUALIFIER_WORDS  # noqa: F401 - templates use views.COUNTED_WORDS
 from .worddiff import marked_renderings
