@@ -27,6 +27,10 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # A template sees only what its page passes (Site.page): Jinja2's default globals (range, dict,
+    # lipsum, cycler, joiner, namespace), which no template uses, are removed, as Jinja2 copies the
+    # globals into every page's context (1% of the build). Add one here if a template needs it.
+    env.globals.clear()
     env.filters["markdown"] = markdown.render
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
