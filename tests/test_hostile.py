@@ -245,11 +245,22 @@ def test_templates_escape_output_exactly_as_jinja2_does(value):
 def test_parts_escape_values_as_templates_do(value):
     """The pieces written in Python (parts, views, search) escape each value as a template's
     autoescaped `{{ value }}` does: & < > ' " as the same entities, Markup as it is."""
-    import jinja2
-
     from chronicle import html as chtml, parts
 
     assert parts.escape is chtml.escape
     escaped = chtml.escape(value)
-    assert escaped == jinja2.Environment(autoescape=True).from_string("{{ v }}").render(v=value)
-    assert isinstance(escaped, Markup)  # so that a template does not escape it again
+    assert escaped == _autoescaped(value)
+    assert type(escaped) is str  # written into f-strings and joins, never into a template
+
+
+def _autoescaped(value) -> str:
+    """Return `{{ value }}` as plain Jinja2 renders it with autoescaping (its template made once)."""
+    global _plain_template
+    if _plain_template is None:
+        import jinja2
+
+        _plain_template = jinja2.Environment(autoescape=True).from_string("{{ v }}")
+    return _plain_template.render(v=value)
+
+
+_plain_template = None
