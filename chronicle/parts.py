@@ -19,11 +19,13 @@ ENTITY_LABELS = {"people": "People", "organisations": "Organisations", "places":
 
 
 class Parts:
-    """The parts of the pages of one folder: links are relative to it."""
+    """The parts of the pages of one folder: links are relative to it. `dates` is a table of the
+    dates' HTML, shared by the Parts of every folder of a site (a date does not depend on the folder)."""
 
-    def __init__(self, graph: Graph, link):
+    def __init__(self, graph: Graph, link, dates: dict | None = None):
         self.graph = graph
         self.link = link  # site path -> link relative to the page
+        self._dates = {} if dates is None else dates  # EDTF date -> its date_html
         self._hrefs: dict = {}
         self._lines: dict = {}  # (href, title) -> a line of ref_list
         self._chips: dict = {}  # (kind, id) -> an entity's chip
@@ -39,8 +41,12 @@ class Parts:
         return found
 
     def date(self, when) -> Markup:
-        """A date in words, with <time> elements for the days, months and years it names."""
-        return views.date_html(when)
+        """A date in words, with <time> elements for the days, months and years it names (each date
+        made once: the records it dates are shown on many pages)."""
+        found = self._dates.get(when.edtf)
+        if found is None:
+            found = self._dates[when.edtf] = views.date_html(when)
+        return found
 
     def cite_marks(self, cites) -> Markup:
         """Numbered citation marks, [1][2], each linked to its passage."""

@@ -73,6 +73,7 @@ class Site:
         self._chromes: dict = {}
         self._articles: dict = {}  # source id -> its JSON-LD, for the events citing it
         self._links: dict = {}  # folder -> the Parts of its pages' links (see _parts)
+        self._dates: dict = {}  # the HTML of each date, for the Parts of every folder
         self._compiled = False  # every template (see compile_templates)
 
     def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None,
@@ -109,7 +110,7 @@ class Site:
                         return link(page) + hash_ + anchor
                     found = links[target] = urls.relative(path, target)
                 return found
-            parts = self._links[folder] = Parts(self.graph, link)
+            parts = self._links[folder] = Parts(self.graph, link, self._dates)
         return parts
 
     def _chrome(self, path: str) -> Chrome:
