@@ -48,6 +48,10 @@ class Parts:
             found = self._dates[when.edtf] = views.date_html(when)
         return found
 
+    def date_of(self, entry) -> Markup:
+        """The date of a record (its entry in the graph), as `date` writes it."""
+        return self.date(self.graph.when(entry))
+
     def cite_marks(self, cites) -> Markup:
         """Numbered citation marks, [1][2], each linked to its passage."""
         return Markup("".join(
