@@ -111,6 +111,26 @@ class Parts:
             out.append(line)
         return Markup("<ul>\n" + "".join(out) + "</ul>")
 
+    def index_items(self, kind: str, ids) -> Markup:
+        """The <li> lines of an index page: each record linked by its title, with its date (sources,
+        statements), description (people, organisations, places, tags) or subject (discrepancies)."""
+        g = self.graph
+        entries = g.entries[kind]
+        lines = []
+        for rid in ids:
+            record = entries[rid].record
+            if kind in ("sources", "statements"):
+                meta = f' <span class="meta-inline">{self.date_of(entries[rid])}</span>'
+            elif kind in ENTITY_LABELS:
+                meta = f'<span class="meta-inline"> · {escape(record.description)}</span>'
+            elif kind == "discrepancies":
+                meta = f'<span class="meta-inline"> · {escape(record.about)}</span>'
+            else:
+                meta = ""
+            lines.append(f'  <li><a href="{self.href(urls.page(kind, rid))}">{escape(views.title_of(g, kind, rid))}</a>\n'
+                         f'{meta}  </li>\n')
+        return Markup("".join(lines))
+
     def figure_row(self, fid: str) -> Markup:
         """A figure as a table row: who claims it, what is counted, how many, as of when, reported by."""
         g = self.graph
