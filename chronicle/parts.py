@@ -80,6 +80,19 @@ class Parts:
         return Markup("".join(f'<mark class="diff">{escape(text)}</mark>' if differs else escape(text)
                               for text, differs in chunks))
 
+    def renderings(self, renderings) -> Markup:
+        """A statement's renderings side by side (views.renderings), each with its source and line."""
+        out = []
+        for rendering in renderings:
+            c = rendering["cite"]
+            href = self.href(c.href)
+            out.append(f'      <figure class="rendering">\n'
+                       f'        <blockquote cite="{href}"><p>{self.marked(rendering["chunks"])}</p></blockquote>\n'
+                       f'        <figcaption data-pagefind-ignore><a href="{href}">{escape(c.source_title)}</a>, '
+                       f'line {c.quote.span.first_line}</figcaption>\n'
+                       f'      </figure>\n')
+        return Markup("".join(out))
+
     def entity_links(self, record) -> Markup:
         """The people, organisations, places and tags a record names, as chips under their headings."""
         groups = []
