@@ -205,6 +205,24 @@ class Parts:
                          f'{marks}</li>\n')
         return Markup("".join(lines))
 
+    def timeline(self, ids, item) -> Markup:
+        """The events `ids` under headings by year and month, each shown by `item(id, heading)`
+        (event_item, or a kept copy of it)."""
+        out = []
+        for year in views.by_year_and_month(self.graph, ids):
+            y = year["year"]  # a number
+            out.append(f'  <section class="year" aria-labelledby="y{y}">\n'
+                       f'    <h3 id="y{y}" class="year-h">{y}</h3>\n')
+            for month in year["months"]:
+                anchor = escape(month["anchor"])
+                out.append(f'    <section class="month" aria-labelledby="{anchor}">\n'
+                           f'      <h4 id="{anchor}" class="month-h">{escape(month["label"])}</h4>\n'
+                           f'      <ol class="events">\n')
+                out += [f"{item(eid, 'h5')}\n" for eid in month["ids"]]
+                out.append("      </ol>\n    </section>\n")
+            out.append("  </section>\n")
+        return Markup("".join(out))
+
     def event_item(self, eid: str, heading: str = "h3") -> Markup:
         """An event as a timeline item: linked title, date, summary, citation marks and entities, with
         the data attributes the timeline filters read."""
