@@ -1,10 +1,12 @@
 """Parts: the small pieces of HTML that pages repeat (dates, citation lists, links to records, figure
 rows, timeline items), written in Python.
 
-Templates (templates/*.html) lay out each kind of page and call these for the lists inside it. A
-10,000-event chronology renders these pieces hundreds of thousands of times, and as Jinja macros
-they took most of the build's time; as Python they take a fraction. Every value is escaped here, as
-autoescaping does in templates, and each part returns Markup, so a template does not escape it again.
+Templates (templates/*.html) lay out each kind of page and write these for the lists inside it, as
+filters: `{{ cites | cite_list }}` is `parts.cite_list(cites)` with the Parts of the page's folder
+(see render.environment). A 10,000-event chronology renders these pieces hundreds of thousands of
+times, and as Jinja macros they took most of the build's time; as Python they take a fraction. Every
+value is escaped here, as autoescaping does in templates, and each part returns Markup, so a template
+does not escape it again.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ class Parts:
         self._lines: dict = {}  # (href, title) -> a line of ref_list
         self._chips: dict = {}  # (kind, id) -> an entity's chip
 
-    def href(self, path: str) -> str:
+    def _href(self, path: str) -> str:
         """The link to a site path, escaped for an attribute (each page's worked out once; anchored
         links, such as a quote's place in its source, seldom repeat and are not kept, as in `link`)."""
         found = self._hrefs.get(path)
@@ -55,7 +57,7 @@ class Parts:
     def cite_marks(self, cites) -> Markup:
         """Numbered citation marks, [1][2], each linked to its passage."""
         return Markup("".join(
-            f'<a class="cite-mark" href="{self.href(c.href)}" aria-label="Citation {c.number}: '
+            f'<a class="cite-mark" href="{self._href(c.href)}" aria-label="Citation {c.number}: '
             f'{escape(c.source_title)}">[{c.number}]</a>' for c in cites))
 
     def cite_list(self, cites) -> Markup:
@@ -65,12 +67,12 @@ class Parts:
             span = c.quote.span
             lines = (f"s {span.first_line}–{span.last_line}" if span.first_line != span.last_line
                      else f" {span.first_line}")
-            href = self.href(c.href)
+            href = self._href(c.href)
             items.append(
                 f'  <li id="cite-{c.number}">\n'
                 f'    <blockquote cite="{href}"><p>{escape(c.quote.text)}</p></blockquote>\n'
                 f'    <p class="cite-source" data-pagefind-ignore><a href="{href}">{escape(c.source_title)}</a>, '
-                f'line{lines} · <a href="{self.href(c.fragment)}" title="Opens the source with this passage '
+                f'line{lines} · <a href="{self._href(c.fragment)}" title="Opens the source with this passage '
                 f'highlighted by the browser">text-fragment link</a></p>\n'
                 f'  </li>\n')
         return Markup('<ol class="citations">\n' + "".join(items) + "</ol>")
@@ -80,12 +82,12 @@ class Parts:
         return Markup("".join(f'<mark class="diff">{escape(text)}</mark>' if differs else escape(text)
                               for text, differs in chunks))
 
-    def renderings(self, renderings) -> Markup:
+    def side_by_side(self, renderings) -> Markup:
         """A statement's renderings side by side (views.renderings), each with its source and line."""
         out = []
         for rendering in renderings:
             c = rendering["cite"]
-            href = self.href(c.href)
+            href = self._href(c.href)
             out.append(f'      <figure class="rendering">\n'
                        f'        <blockquote cite="{href}"><p>{self.marked(rendering["chunks"])}</p></blockquote>\n'
                        f'        <figcaption data-pagefind-ignore><a href="{href}">{escape(c.source_title)}</a>, '
@@ -108,7 +110,7 @@ class Parts:
         key = (kind, rid)
         chip = self._chips.get(key)
         if chip is None:
-            chip = self._chips[key] = (f'<li><a class="chip chip-{kind}" href="{self.href(urls.page(kind, rid))}">'
+            chip = self._chips[key] = (f'<li><a class="chip chip-{kind}" href="{self._href(urls.page(kind, rid))}">'
                                        f'{escape(views.title_of(self.graph, kind, rid))}</a></li>')
         return chip
 
@@ -120,13 +122,14 @@ class Parts:
             key = (it["href"], it["title"])
             line = lines.get(key)
             if line is None:
-                line = lines[key] = f'<li><a href="{self.href(it["href"])}">{escape(it["title"])}</a></li>\n'
+                line = lines[key] = f'<li><a href="{self._href(it["href"])}">{escape(it["title"])}</a></li>\n'
             out.append(line)
         return Markup("<ul>\n" + "".join(out) + "</ul>")
 
-    def index_items(self, kind: str, ids) -> Markup:
-        """The <li> lines of an index page: each record linked by its title, with its date (sources,
-        statements), description (people, organisations, places, tags) or subject (discrepancies)."""
+    def index_items(self, ids, kind: str) -> Markup:
+        """The <li> lines of an index page of records of `kind`: each linked by its title, with its
+        date (sources, statements), description (people, organisations, places, tags) or subject
+        (discrepancies)."""
         g = self.graph
         entries = g.entries[kind]
         lines = []
@@ -140,7 +143,7 @@ class Parts:
                 meta = f'<span class="meta-inline"> · {escape(record.about)}</span>'
             else:
                 meta = ""
-            lines.append(f'  <li><a href="{self.href(urls.page(kind, rid))}">{escape(views.title_of(g, kind, rid))}</a>\n'
+            lines.append(f'  <li><a href="{self._href(urls.page(kind, rid))}">{escape(views.title_of(g, kind, rid))}</a>\n'
                          f'{meta}  </li>\n')
         return Markup("".join(lines))
 
@@ -149,14 +152,14 @@ class Parts:
         g = self.graph
         record = g.entries["figures"][fid].record
         name, page = views.who(g, record.claimant, record.attribution)
-        claimant = f'<a href="{self.href(page)}">{escape(name)}</a>' if page else escape(name)
-        reported = "; ".join(f'<a href="{self.href(c.href)}">{escape(c.source_title)}</a>'
+        claimant = f'<a href="{self._href(page)}">{escape(name)}</a>' if page else escape(name)
+        reported = "; ".join(f'<a href="{self._href(c.href)}">{escape(c.source_title)}</a>'
                              for c in views.citations(g, "figures", fid))
         return Markup(
             f'<tr id="figure-{escape(fid)}">\n'
             f'  <td>{claimant}</td>\n'
             f'  <td>{escape(record.subject)}, {escape(views.COUNTED_WORDS[record.counted])}</td>\n'
-            f'  <td class="num"><a href="{self.href(urls.page("figures", fid))}">{escape(views.amount(record))}</a></td>\n'
+            f'  <td class="num"><a href="{self._href(urls.page("figures", fid))}">{escape(views.amount(record))}</a></td>\n'
             f'  <td>{self.date(g.when(g.entries["figures"][fid]))}</td>\n'
             f'  <td>{reported}</td>\n'
             f'</tr>')
@@ -188,7 +191,7 @@ class Parts:
             out.append(f'        <p class="ptext">{text}</p>\n')
             if p.quotes:
                 cited = "".join(f'<li><span class="kind-label">{escape(c["label"])}</span> '
-                                f'<a href="{self.href(c["href"])}">{escape(c["title"])}</a></li>\n'
+                                f'<a href="{self._href(c["href"])}">{escape(c["title"])}</a></li>\n'
                                 for c in views.citing_records(self.graph, p.quotes))
                 out.append(f'        <ul class="cited-by" aria-label="Cited by" data-pagefind-ignore>\n{cited}        </ul>\n')
             out.append("      </div>\n")
@@ -199,9 +202,9 @@ class Parts:
         with links to its paragraphs, and the name as written there."""
         lines = []
         for o in found:
-            marks = ", ".join(f'<a href="{self.href(line["href"])}">¶{line["line"]}</a> (“{escape(line["as"])}”)'
+            marks = ", ".join(f'<a href="{self._href(line["href"])}">¶{line["line"]}</a> (“{escape(line["as"])}”)'
                               for line in o["lines"])
-            lines.append(f'      <li><a href="{self.href(urls.page("sources", o["source"]))}">{escape(o["title"])}</a>: '
+            lines.append(f'      <li><a href="{self._href(urls.page("sources", o["source"]))}">{escape(o["title"])}</a>: '
                          f'{marks}</li>\n')
         return Markup("".join(lines))
 
@@ -237,7 +240,7 @@ class Parts:
             f'<li class="event" id="{escape(eid)}" data-from="{escape(when.iso("lower"))}" '
             f'data-to="{escape(when.iso("upper"))}"{data} data-sources="{escape(" ".join(cited))}">\n'
             f'  <article>\n'
-            f'    <{heading}><a href="{self.href(urls.page("events", eid))}">{escape(record.title)}</a></{heading}>\n'
+            f'    <{heading}><a href="{self._href(urls.page("events", eid))}">{escape(record.title)}</a></{heading}>\n'
             f'    <p class="when">{self.date(when)}</p>\n'
             f'    <div class="summary">{markdown.render(entry.body)}</div>\n'
             f'    <p class="marks">Sources: {self.cite_marks(views.citations(g, "events", eid))}</p>\n'

@@ -18,7 +18,8 @@ ENTITY_KINDS = ("people", "organisations", "places", "tags")
 
 
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
-    """Return the Jinja2 environment: autoescaping, and undefined names are errors."""
+    """Return the Jinja2 environment: autoescaping, undefined names are errors, and each part of
+    parts.Parts is a filter (`{{ cites | cite_list }}`)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
@@ -32,9 +33,29 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     # lipsum, cycler, joiner, namespace), which no template uses, are removed, as Jinja2 copies the
     # globals into every page's context (1% of the build). Add one here if a template needs it.
     env.globals.clear()
+    for name in _PART_NAMES:
+        env.filters[name] = _part(getattr(Parts, name))
     env.filters["markdown"] = markdown.render
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
+
+
+# the public methods of Parts, each returning Markup: a new one is a filter with nothing else to do
+_PART_NAMES = [name for name, value in vars(Parts).items() if callable(value) and not name.startswith("_")]
+
+
+def _part(method):
+    """Return a filter calling a method of the page's Parts (the `parts` every page is given, whose
+    links are relative to its folder): `{{ value | name(more) }}` is `parts.name(value, more)`.
+
+    Filters, because Jinja2 looks a filter up once, when it compiles a template, while each call
+    such as `parts.name(value)` goes through Context.call, which looks for pass_context markers on
+    the method first and took longer than most of the parts (ten calls a page)."""
+    @jinja2.pass_context
+    def part(context, value, *args):
+        return method(context["parts"], value, *args)
+    part.__name__ = method.__name__
+    return part
 
 
 class Chrome(NamedTuple):

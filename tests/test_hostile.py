@@ -239,6 +239,25 @@ def test_templates_escape_output_exactly_as_jinja2_does(value):
     assert ours.render(v=value) == theirs.render(v=value)
 
 
+def test_templates_write_each_part_as_a_filter_with_the_pages_own_parts():
+    """Every public method of Parts is a template filter calling the Parts the page is given (its
+    links relative to the page's folder), with the filter's arguments; none hides a Jinja2 filter."""
+    from types import SimpleNamespace
+
+    import jinja2
+
+    from chronicle.parts import Parts
+    from chronicle.render import _PART_NAMES, environment
+
+    assert "ref_list" in _PART_NAMES and not set(_PART_NAMES) & set(jinja2.Environment().filters)
+    env = environment()
+    page = env.from_string('{{ refs | ref_list }}|{{ [] | index_items("tags") }}')
+    refs = [{"href": "people/a&b.html", "title": "<T>"}]
+    graph = SimpleNamespace(entries={"tags": {}})
+    assert page.render(parts=Parts(graph, lambda path: "../" + path), refs=refs) == \
+        '<ul>\n<li><a href="../people/a&amp;b.html">&lt;T&gt;</a></li>\n</ul>|'
+
+
 @settings(max_examples=500, deadline=None)
 @given(value=st.one_of(st.text(), st.text(alphabet=st.sampled_from(list("ab &<>'\"\\;#é\u2028\n"))), st.integers(),
                        st.floats(allow_nan=False), st.none(), st.text().map(Markup)))
