@@ -5,6 +5,8 @@
     python benchmarks/run.py --events 2000   # any N, repeatable
     python benchmarks/run.py --repeat 5      # builds per size (default 3): the fastest is reported
     python benchmarks/run.py --json out.json # also write the results as JSON
+    python benchmarks/run.py --hugo          # side by side with Hugo (benchmarks/sidebyside.py)
+    python benchmarks/run.py --hugo --events 1000 --pairs 5
 
 For each N it generates a deterministic chronology (benchmarks/synthetic.py), then runs, each in a
 fresh process, cold builds without the search index, reporting the time per stage (load, verify
@@ -18,6 +20,9 @@ cores at full load slowed the builds timed after it). Then it starts the preview
 (chronicle/incremental.py), edits one event file at a time and reports the time from saving the file
 to the rebuilt site. Content and output go to
 /dev/shm when it exists, so the disk does not dominate. Timings are reported, never asserted.
+
+With --hugo it runs the side-by-side comparison instead (see benchmarks/sidebyside.py): the same
+chronology as a Hugo site, both built alternately, `--pairs` pairs of runs per size.
 """
 from __future__ import annotations
 
@@ -177,13 +182,39 @@ def main() -> int:
                         help="cold builds and bare loops per size, alternately; the fastest of each is "
                              "reported (default 3)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument("--hugo", action="store_true",
+                        help="build the same chronology with Hugo too, alternately, and report the ratios")
+    parser.add_argument("--pairs", type=int, default=3,
+                        help="with --hugo: pairs of runs (chronicle, then Hugo, or the other way) per size "
+                             "(default 3)")
     args = parser.parse_args()
+    if args.hugo:
+        return side_by_side(args.events, max(1, args.pairs), args.json)
     print(f"machine: {machine()}")
     print(HEADER, flush=True)
     results = run(args.events, max(1, args.repeat))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
         print(f"wrote {args.json}")
+    return 0
+
+
+def side_by_side(sizes: list[int], pairs: int, json_path: Path | None) -> int:
+    """Run the side-by-side comparison with Hugo at each size; return the exit code."""
+    import sidebyside
+
+    if sidebyside.hugo_version() is None:
+        print(sidebyside.MISSING, file=sys.stderr)
+        return 1
+    print(f"machine: {machine()}", flush=True)
+    results = []
+    for n in sizes:
+        result = sidebyside.run(n, pairs, log=lambda line: print(line, flush=True))
+        results.append(result)
+        print("\n" + sidebyside.report(result) + "\n", flush=True)
+    if json_path:
+        json_path.write_text(json.dumps({"machine": machine(), "sizes": results}, indent=2) + "\n")
+        print(f"wrote {json_path}")
     return 0
 
 

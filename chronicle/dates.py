@@ -101,8 +101,7 @@ def parse_with_edtf(text: str) -> When:
 
     The package is imported when a date first needs it: building its grammar at import took a tenth
     of a second of every command, and most chronologies use only the forms the fast path reads."""
-    from edtf import parse_edtf
-    from edtf.parser.edtf_exceptions import EDTFParseException
+    from edtf import EDTFParseException, parse_edtf
 
     try:
         value = parse_edtf(text)
@@ -134,9 +133,9 @@ def _merge(parts):
 
 def phrase(value) -> list:
     """Return an EDTF value as (text, datetime) parts, keeping its precision and uncertainty."""
-    from edtf.parser import parser_classes as pc
+    from edtf import Date, Interval, Level1Interval, Season, UncertainOrApproximate
 
-    if isinstance(value, (pc.Interval, pc.Level1Interval)):
+    if isinstance(value, (Interval, Level1Interval)):
         lower, upper = value.lower, value.upper
         if _is_open(lower) and _is_open(upper):
             return [("date unknown", "")]
@@ -145,30 +144,30 @@ def phrase(value) -> list:
         if _is_open(upper):
             return [("on or after ", ""), *phrase(lower)]
         return [("between ", ""), *phrase(lower), (" and ", ""), *phrase(upper)]
-    if isinstance(value, pc.UncertainOrApproximate):
+    if isinstance(value, UncertainOrApproximate):
         return _qualified(phrase(value.date), value)
-    if isinstance(value, pc.Season):
+    if isinstance(value, Season):
         return [(f"{SEASONS.get(int(value.season), 'season')} {value.year}", str(value.year))]
-    if isinstance(value, pc.Date):
+    if isinstance(value, Date):
         return _qualified(_date_parts(str(value.year), str(value.month or ""), str(value.day or "")), value)
     return [(str(value), "")]
 
 
 def _qualified(parts: list, value) -> list:
     """Return `parts` with the approximate (~) or uncertain (?) qualifier of `value`."""
-    if getattr(value, "_uncertain_and_approximate", False):
+    if value.is_uncertain_and_approximate:
         return [("about ", ""), *parts, (" (uncertain)", "")]
-    if getattr(value, "_is_approximate", False):
+    if value.is_approximate:
         return [("about ", ""), *parts]
-    if getattr(value, "_is_uncertain", False):
+    if value.is_uncertain:
         return [*parts, (" (uncertain)", "")]
     return parts
 
 
 def _is_open(section) -> bool:
-    from edtf.parser import parser_classes as pc
+    from edtf import UnspecifiedIntervalSection
 
-    return section is None or isinstance(section, pc.UnspecifiedIntervalSection)
+    return section is None or isinstance(section, UnspecifiedIntervalSection)
 
 
 def _date_parts(year: str, month: str, day: str) -> list:

@@ -8,13 +8,13 @@
   {"format_version": 1,
    "chronology": {title, description, language, base_url},
    "timeline": [event ids in date order],
-   "records": {kind: [record, ...] for every kind in schema.KINDS}}
+   "records": {kind: [record, ...] for every kind in kinds.KINDS}}
   ```
 
   Events are listed in timeline order, every other kind by id. Each record is
   `{"id", "page", <every schema field as written, in schema order>, ...}` plus:
 
-  - `"when"` for dated records (events, statements, sources: `date`; figures: `as_of`):
+  - `"when"` for records of dated kinds (events, statements, sources: `date`; figures: `as_of`):
     `{"edtf", "words", "lower", "upper"}`; `lower`/`upper` are the strict ISO bounds
     (`YYYY-MM-DD`), or null when that end is open.
   - each item of `citations` (events, figures, discrepancies), `renderings` (statements) and
@@ -22,7 +22,7 @@
     (character offsets into the source's article text, end exclusive; lines 1-based, inclusive),
     `"exact"` (the passage exactly as the source prints it: `article_text[start:end]`) and
     `"link"` (the site path of the passage in its source page, with its #anchor).
-  - events: `"summary"`, the Markdown summary as written.
+  - events (and any kind of Markdown files): `"summary"`, the Markdown summary as written.
   - sources: `"article_text"`, the full verbatim text. It is included on purpose: it is the
     evidence every span points into, it is small, and with it the file is self-contained and every
     span can be checked against `sha256` (the field `text` stays the text's file name).
@@ -53,11 +53,10 @@ from functools import lru_cache
 
 import orjson
 
-from . import dates, schema, urls
-from .link import CITATION_FIELDS, Graph
+from . import dates, kinds, urls
+from .graph import Graph
 
 FORMAT_VERSION = 1
-DATED = ("events", "statements", "figures", "sources")
 _OPEN = 10**6
 _STAMP = re.compile(r"^(-?\d+)(?:-(\d{2}))?(?:-(\d{2}))?$")
 _SEASON = re.compile(r"^(\d{4})-(2[1-4])[~?%]?$")
@@ -178,7 +177,7 @@ def chronology(graph: Graph) -> dict:
     """Return the whole chronology as plain data (see the module docstring)."""
     settings = graph.content.chronology
     records = {}
-    for kind in schema.KINDS:
+    for kind in kinds.KINDS:
         entries = graph.entries[kind]
         order = graph.timeline if kind == "events" else sorted(entries)
         records[kind] = [_record(graph, entries[rid]) for rid in order]
@@ -192,9 +191,10 @@ def chronology(graph: Graph) -> dict:
 
 def _record(graph: Graph, entry) -> dict:
     kind = entry.kind
+    declared = kinds.KINDS[kind]
     data = {"id": entry.id, "page": urls.page(kind, entry.id)}
     data.update(entry.record.model_dump(mode="json"))
-    cited_field = CITATION_FIELDS.get(kind) or ("quote_exceptions" if kind == "sources" else None)
+    cited_field = declared.citations or ("quote_exceptions" if kind == "sources" else None)
     if cited_field:
         text = graph.content.texts
         for quote in graph.quotes_of(kind, entry.id):
@@ -204,9 +204,9 @@ def _record(graph: Graph, entry) -> dict:
                             "first_line": span.first_line, "last_line": span.last_line}
             item["exact"] = text[quote.source][span.start:span.end]
             item["link"] = urls.quote_link(quote)
-    if kind in DATED:
+    if declared.dated:
         data["when"] = when_json(graph.when(entry))
-    if kind == "events":
+    if declared.suffix == ".md":
         data["summary"] = entry.body
     if kind == "sources":
         data["article_text"] = graph.content.texts.get(entry.id)

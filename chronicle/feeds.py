@@ -25,7 +25,7 @@ from typing import Iterable
 from urllib.parse import quote, urlsplit
 
 from . import urls
-from .link import Graph
+from .graph import Graph
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

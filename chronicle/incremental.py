@@ -13,7 +13,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .link import DATED, ORDER, REFERENCES, Graph, link, relink
+from . import kinds
+from .graph import ORDER, Graph
+from .link import link, relink
 from .load import CONFIG_FILE, Loader, display_path
 from .render import PERIODS, TEMPLATES, Site, environment, timeline_periods
 from .write import check_paths
@@ -237,7 +239,7 @@ def _references(graph: Graph, kind: str, rid: str) -> set:
     if entry is None:
         return set()
     found = set()
-    for name, targets in REFERENCES.get(kind, {}).items():
+    for name, targets in kinds.KINDS[kind].references.items():
         value = getattr(entry.record, name)
         for ref in [value] if isinstance(value, str) else (value or []):
             found |= {(target, ref) for target in targets}
@@ -256,7 +258,7 @@ def changed_keys(old: Graph, new: Graph) -> set:
         before, after = old.content.entries[kind].get(rid), new.content.entries[kind].get(rid)
         if (before is None) != (after is None):
             keys.add(("ids", kind))
-        moved = moved or (kind in DATED and (before is None or after is None or old.when(before) != new.when(after)))
+        moved = moved or (kinds.KINDS[kind].dated is not None and (before is None or after is None or old.when(before) != new.when(after)))
         targets |= _references(old, kind, rid) | _references(new, kind, rid)
         for graph in (old, new):
             quotes = graph.quotes_by_owner.get((kind, rid), ())

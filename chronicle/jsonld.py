@@ -5,7 +5,7 @@ import orjson
 from markupsafe import Markup
 
 from . import urls
-from .link import Graph
+from .graph import Graph
 
 
 def _json(data) -> str:

@@ -1,204 +1,21 @@
 """Link: resolve every reference, locate every quote in its source, and build the content graph."""
 from __future__ import annotations
 
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 
-from . import dates
+from . import kinds
 from .cite import Miss, Span, prepared
-from .depends import Memo, Reads, Records
-from .load import Content, Entry, slug
-from .parallel import second_process_pays, take
+from .graph import Graph, Quote
+from .load import Content, Entry
+from .parallel import in_two_processes, second_process_pays
 from .schema import Citation
-from .problems import Problem, did_you_mean
-
-# Which fields refer to which kinds. "speaker"/"claimant" may name a person or an organisation.
-REFERENCES = {
-    "events": {"people": ("people",), "organisations": ("organisations",), "places": ("places",),
-               "tags": ("tags",)},
-    "statements": {"speaker": ("people", "organisations"), "events": ("events",), "tags": ("tags",)},
-    "figures": {"claimant": ("people", "organisations"), "place": ("places",), "events": ("events",),
-                "tags": ("tags",)},
-    "discrepancies": {"figures": ("figures",), "statements": ("statements",), "events": ("events",)},
-}
-CITATION_FIELDS = {"events": "citations", "statements": "renderings", "figures": "citations",
-                   "discrepancies": "citations"}
+from .problems import Problem, did_you_mean, slug
 
 
-@dataclass(slots=True)  # not frozen: made 30,000 times at 10,000 events, in the link's one-process part
-class Quote:
-    """A located citation: which record cites which passage of which source."""
-
-    kind: str
-    owner: str
-    index: int
-    source: str
-    text: str
-    span: Span
-
-
-@dataclass
-class Graph:
-    """The linked chronology: records by kind, dates parsed, quotes located, events in order.
-
-    Pages read it through `entries` and the index methods below; for the preview, `track()` makes
-    every such read recorded (see depends.py)."""
-
-    content: Content
-    texts: dict = field(default_factory=dict)  # source id -> SourceText
-    located: list = field(default_factory=list)  # quotes located while linking, before they are indexed
-    refs: dict = field(default_factory=dict)  # (kind, id) -> {referring kind: [ids in date order]}
-    quotes_by_owner: dict = field(default_factory=dict)  # (kind, id) -> [Quote]
-    quotes_by_source: dict = field(default_factory=dict)  # source id -> [Quote]
-    problems: list = field(default_factory=list)
-    cache: dict = field(default_factory=dict)  # kept for one graph: owner ranks, a full build's name occurrences
-    changed: set | None = None  # (kind, id) of the records `relink` redid; None after a full link
-
-    def __post_init__(self):
-        # Records by kind: the content's, kept as an attribute, not a property (read a million times).
-        self.entries = self.content.entries
-        self.reads = Reads()
-        self.memo = Memo(self.reads)  # values derived from the graph for its pages
-        self._timeline: list = []
-        self._indexes: dict = {}  # the index methods' lookups, made at their first use
-
-    def track(self, reads: Reads | None = None, memo: Memo | None = None) -> None:
-        """Record every read of the graph from now on (see depends.py), into `reads` and keeping
-        values in `memo` when given (the preview's, carried from one graph to the next)."""
-        if reads is not None:
-            self.reads, self.memo = reads, memo
-        self.reads.on = True
-        self.entries = {kind: Records(kind, items, self.reads) for kind, items in self.content.entries.items()}
-        self.texts = Records("sources", self.texts, self.reads)
-
-    def adopt(self, old: "Graph", changed: set) -> None:
-        """Take the indexes of `old` whose keys are not among the `changed` ones (for the preview:
-        incremental.changed_keys compares them), rather than make them again."""
-        for key, value in old._indexes.items():
-            if key not in changed and (key != "positions" or ORDER not in changed):
-                self._indexes.setdefault(key, value)
-
-    @property
-    def timeline(self) -> list:
-        """Event ids in date order."""
-        self.reads.add(ORDER)
-        return self._timeline
-
-    @timeline.setter
-    def timeline(self, ids: list) -> None:
-        self._timeline = ids
-        self._indexes = {}
-
-    @property
-    def quotes(self) -> list:
-        """Return every located Quote, in content order: sources' exceptions, then events, statements..."""
-        found = []
-        for kind in ("sources", *CITATION_FIELDS):
-            for rid in self.content.entries[kind]:
-                found += self.quotes_by_owner.get((kind, rid), ())
-        return found
-
-    def when(self, entry: Entry) -> dates.When:
-        """Return the parsed date of an event, statement, figure or source."""
-        try:
-            return entry.when_parsed  # kept on the entry (a file's record does not change)
-        except AttributeError:
-            record = entry.record
-            when = entry.when_parsed = dates.parse(record.as_of if entry.kind == "figures" else record.date)
-            return when
-
-    def get(self, kind: str, rid: str) -> Entry:
-        """Return the entry of `kind` with id `rid`."""
-        return self.entries[kind][rid]
-
-    def kind_of(self, rid: str, kinds=("people", "organisations")) -> str:
-        """Return which of `kinds` holds `rid` (for speakers and claimants)."""
-        return next(kind for kind in kinds if rid in self.entries[kind])
-
-    def referrers(self, kind: str, rid: str, by: str) -> list:
-        """Return the ids of `by` records that refer to record `rid` of `kind`, in date order."""
-        self.reads.add(("members", kind, rid))
-        return self.refs.get((kind, rid), {}).get(by, [])
-
-    def dated_members(self, kind: str, rid: str) -> list:
-        """Return (kind, id) of the events, statements and figures referring to a record, in date order."""
-        return self.derived(("members", kind, rid), lambda: _dated_members(self, kind, rid))
-
-    def member_positions(self, kind: str, rid: str) -> tuple:
-        """Return the timeline positions of the events referring to a record (ascending), and their ids."""
-        return self.derived(("member positions", kind, rid), lambda: _member_positions(self, kind, rid))
-
-    def derived(self, key: tuple, make):
-        """Return `make()`, an index derived from the graph, made once per graph (and timeline order):
-        reading it records `key`, not what `make` reads (incremental.changed_keys compares indexes)."""
-        self.reads.add(key)
-        found = self._indexes.get(key)
-        if found is None:
-            with self.reads.recording(merge=False):
-                found = self._indexes[key] = make()
-        return found
-
-    def position(self, eid: str) -> int:
-        """Return an event's position on the timeline."""
-        self.reads.add(("position", eid))
-        return self.positions()[eid]
-
-    def neighbours(self, eid: str) -> tuple:
-        """Return the ids of the events before and after `eid` on the timeline (or None)."""
-        self.reads.add(("adjacent", eid))
-        order, at = self._timeline, self.positions()[eid]
-        return (order[at - 1] if at > 0 else None), (order[at + 1] if at + 1 < len(order) else None)
-
-    def quotes_of(self, kind: str, owner: str) -> list:
-        """Return the located quotes of one record, in citation order."""
-        self.reads.add((kind, owner))
-        return self.quotes_by_owner.get((kind, owner), [])
-
-    def quotes_in(self, sid: str) -> list:
-        """Return the located quotes of a source, in content order."""
-        self.reads.add(("cites", sid))
-        return self.quotes_by_source.get(sid, [])
-
-    def counts(self) -> dict:
-        """Return how many records of each kind, and renderings, the chronology holds."""
-        counts = {kind: len(items) for kind, items in self.content.entries.items()}
-        counts["renderings"] = sum(len(e.record.renderings) for e in self.content.entries["statements"].values())
-        return counts
-
-    def positions(self) -> dict:
-        """Return each event's position on the timeline, recording nothing (for indexes and linking)."""
-        found = self._indexes.get("positions")
-        if found is None:
-            found = self._indexes["positions"] = {eid: i for i, eid in enumerate(self._timeline)}
-        return found
-
-
-ORDER = ("order",)
-DATED = ("events", "statements", "figures", "sources")  # the kinds ordered by date
-
-
-def _dated_members(graph: Graph, kind: str, rid: str) -> list:
-    entries, by_kind = graph.content.entries, graph.refs.get((kind, rid), {})
-    items = sorted((graph.when(entries[by][i]).sort_key, by, i)
-                   for by in ("events", "statements", "figures") for i in by_kind.get(by, ()))
-    return [(by, i) for _, by, i in items]
-
-
-def _member_positions(graph: Graph, kind: str, rid: str) -> tuple:
-    members = graph.refs.get((kind, rid), {}).get("events", [])
-    order = graph.positions()
-    return [order[e] for e in members], members
-
-
-def link(content: Content, timings: dict | None = None, then=None) -> Graph:
+def link(content: Content, timings: dict | None = None) -> Graph:
     """Return the linked graph of `content`; its problems list every broken reference and quote.
 
     If `timings` is given, the seconds spent verifying citations are added to timings['verify'].
-    `then(graph)`, if given, is called once the graph has its references and timeline, before its
-    quotes are located: while a second process locates them, when there are many (the build lays out
-    its pages and compiles its templates there, rather than after linking, in one process).
     """
     graph = Graph(content)
     _check_shared_ids(graph)
@@ -206,18 +23,9 @@ def link(content: Content, timings: dict | None = None, then=None) -> Graph:
     aside = 0.0  # seconds of work that is not verification, done while a second process verifies
 
     def meanwhile() -> None:
-        """What does not need the quotes located: references, the timeline, who refers to whom."""
         nonlocal aside
         began = time.perf_counter()
-        for kind, fields in REFERENCES.items():
-            for entry in content.entries[kind].values():
-                for name, targets in fields.items():
-                    _check_references(graph, entry, name, targets, lookup)
-        graph.timeline = sorted(content.entries["events"],
-                                key=lambda eid: (graph.when(content.entries["events"][eid]).sort_key, eid))
-        _index_references(graph)
-        if then is not None:
-            then(graph)
+        _link_references(graph, lookup)
         aside = time.perf_counter() - began
 
     started = time.perf_counter()
@@ -231,8 +39,17 @@ def link(content: Content, timings: dict | None = None, then=None) -> Graph:
     return graph
 
 
-VERIFY_PARALLEL_FROM = 5000  # quotes; below this a second process costs more than it saves
-_shared: tuple = ()  # (prepared texts, (source id, quotes) to search, sources taken), inherited by the forked process
+def _link_references(graph: Graph, lookup) -> None:
+    """Check every reference, order the timeline and index who refers to whom: what does not need the
+    quotes located."""
+    entries = graph.entries
+    for kind, fields in kinds.KINDS.referring.items():
+        for entry in entries[kind].values():
+            for name, targets in fields.items():
+                _check_references(graph, entry, name, targets, lookup)
+    events = entries["events"]
+    graph.timeline = sorted(events, key=lambda eid: (graph.when(events[eid]).sort_key, eid))
+    _index_references(graph)
 
 
 def _citations(content: Content) -> list:
@@ -241,7 +58,7 @@ def _citations(content: Content) -> list:
     cited = [(entry, "quote_exceptions", i, Citation(source=entry.id, quote=exception.quote))
              for entry in content.entries["sources"].values()
              for i, exception in enumerate(entry.record.quote_exceptions)]
-    for kind, name in CITATION_FIELDS.items():
+    for kind, name in kinds.KINDS.citing.items():
         for entry in content.entries[kind].values():
             cited += [(entry, name, i, citation) for i, citation in enumerate(getattr(entry.record, name))]
     return cited
@@ -249,44 +66,29 @@ def _citations(content: Content) -> list:
 
 def _search_quotes(graph: Graph, cited: list, meanwhile) -> None:
     """Look for every cited quote in its source text ahead of `_locate_all`, which then finds each one
-    remembered, and run `meanwhile()`: with many quotes, a second process (forked, so it has the
-    texts) searches sources one after another while this one runs `meanwhile()`, then both take the
-    sources left in turn until none is left, so that they finish together. The results are those of
-    searching here."""
-    global _shared
+    remembered, and run `meanwhile()`: with many quotes, a second process searches the sources one
+    after another while this one runs `meanwhile()`, then both take the sources left in turn
+    (parallel.in_two_processes). What the other finds in a source is remembered here, as if found here."""
     wanted: dict = {}  # source id -> [(quote, occurrence)]
     for _, _, _, citation in cited:
         wanted.setdefault(citation.source, []).append((citation.quote, citation.occurrence))
-    sids = sorted(sid for sid in wanted if sid in graph.texts)
-    if not second_process_pays(sum(len(wanted[sid]) for sid in sids), VERIFY_PARALLEL_FROM):
-        meanwhile()
-        return  # _locate_all searches for each quote as it comes
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)  # how many sources either process has taken
-    _shared = (graph.texts, [(sid, wanted[sid]) for sid in sids], taken)
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            theirs = pool.submit(_search_in)
-            meanwhile()
-            _search_in()
-            for sid, found in theirs.result().items():
-                graph.texts[sid].remember(wanted[sid], found)
-    finally:
-        _shared = ()
+    texts = graph.texts
+    sids = sorted(sid for sid in wanted if sid in texts)
 
-
-def _search_in() -> dict:
-    """Locate the quotes of each source not yet taken by either process, until none is left; return,
-    for each source searched, what locating each of its quotes found (in their order, as plain values)."""
-    texts, items, taken = _shared
-    found = {}
-    while (at := take(taken)) < len(items):
-        sid, quotes = items[at]
-        text = texts[sid]
-        for quote, occurrence in quotes:
+    def here(at: int) -> None:
+        text = texts[sids[at]]
+        for quote, occurrence in wanted[sids[at]]:
             text.locate(quote, occurrence)
-        found[sid] = text.located(quotes)
-    return found
+
+    def there(at: int) -> list:
+        here(at)
+        return texts[sids[at]].located(wanted[sids[at]])  # plain values, quick to send back
+
+    def receive(at: int, found: list) -> None:
+        texts[sids[at]].remember(wanted[sids[at]], found)
+
+    quotes = sum(len(wanted[sid]) for sid in sids)
+    in_two_processes(len(sids), here, there, receive, meanwhile, fork=second_process_pays(quotes, "quotes"))
 
 
 def _index_references(graph: Graph) -> None:
@@ -294,7 +96,7 @@ def _index_references(graph: Graph) -> None:
     rank = _ranks(graph)
     found: dict = {}
     entries = graph.entries
-    for kind, fields in REFERENCES.items():
+    for kind, fields in kinds.KINDS.referring.items():
         fields = [(name, [(t, entries[t]) for t in targets]) for name, targets in fields.items()]
         for entry in entries[kind].values():
             record = entry.record
@@ -321,10 +123,20 @@ def _index_quotes(graph: Graph) -> None:
 
 
 def _check_shared_ids(graph: Graph) -> None:
-    people, orgs = graph.entries["people"], graph.entries["organisations"]
-    for both in sorted(set(people) & set(orgs)):
-        graph.problems.append(Problem(orgs[both].path, 0, f"id '{both}' is both a person and an organisation",
-                                      f"speakers and claimants may be either, so rename one (also {people[both].path})"))
+    """Report each id held by two kinds that one field may name either of (a speaker: a person or an
+    organisation), since the id would not say which."""
+    for (first, second), names in kinds.KINDS.either.items():
+        ones, others = graph.entries[first], graph.entries[second]
+        either = " and ".join(dict.fromkeys(name + "s" for name in names))
+        for both in sorted(ones.keys() & others.keys()):
+            graph.problems.append(Problem(others[both].path, 0,
+                                          f"id '{both}' is both {_a(first)} and {_a(second)}",
+                                          f"{either} may be either, so rename one (also {ones[both].path})"))
+
+
+def _a(kind: str) -> str:
+    """Return one record of `kind` with its article: 'a person', 'an organisation'."""
+    return ("an " if kinds.KINDS[kind].singular[0] in "aeiou" else "a ") + kinds.KINDS[kind].singular
 
 
 class _Lookups(dict):
@@ -374,7 +186,7 @@ def _check_references(graph, entry, name, targets, lookup) -> None:
         keys = {}
         for target in targets:
             keys.update(lookup[target])
-        what = " or ".join(t[:-1] if t != "people" else "person" for t in targets)
+        what = " or ".join(kinds.KINDS[t].singular for t in targets)
         graph.problems.append(Problem(entry.path, entry.line(*path), f"unknown {what} '{ref}' in {name}",
                                       _suggest(ref, keys, targets)))
 
@@ -386,7 +198,7 @@ def _suggest(ref: str, keys: dict, targets) -> str:
         import re
         ids = sorted({keys[k] for k in re.findall(r"'([^']+)'", close)})
         return "did you mean " + " or ".join(f"'{i}'" for i in ids) + "?"
-    return f"add content/{targets[0]}/{ref}.yaml, or use an existing id"
+    return f"add content/{targets[0]}/{ref}{kinds.KINDS[targets[0]].suffix}, or use an existing id"
 
 
 def _locate_all(graph: Graph, cited: list, lookup) -> None:
@@ -476,10 +288,10 @@ def relink(old: Graph, content: Content) -> Graph | None:
     lookup = _Lookups(content.entries)
     for kind, rid in changed:
         entry = content.entries[kind][rid]
-        for name, targets in REFERENCES.get(kind, {}).items():
+        for name, targets in kinds.KINDS[kind].references.items():
             _check_references(graph, entry, name, targets, lookup)
-        if kind in CITATION_FIELDS:
-            name = CITATION_FIELDS[kind]
+        name = kinds.KINDS[kind].citations
+        if name:
             _locate_all(graph, [(entry, name, i, citation) for i, citation in enumerate(getattr(entry.record, name))],
                         lookup)
     if same_order and "owner ranks" in old.cache:
@@ -500,7 +312,7 @@ def _owner_ranks(graph: Graph) -> dict:
     ranks = graph.cache.get("owner ranks")
     if ranks is None:
         ranks = graph.cache["owner ranks"] = {
-            (kind, rid): (k, i) for k, kind in enumerate(("sources", *CITATION_FIELDS))
+            (kind, rid): (k, i) for k, kind in enumerate(("sources", *kinds.KINDS.citing))
             for i, rid in enumerate(graph.entries[kind])}
     return ranks
 
@@ -508,7 +320,7 @@ def _owner_ranks(graph: Graph) -> dict:
 def _targets(graph: Graph, entry: Entry) -> set:
     """Return the (kind, id) of every existing record `entry` refers to."""
     found = set()
-    for name, targets in REFERENCES.get(entry.kind, {}).items():
+    for name, targets in kinds.KINDS[entry.kind].references.items():
         value = getattr(entry.record, name)
         for ref in [value] if isinstance(value, str) else (value or []):
             target = next((t for t in targets if ref in graph.entries[t]), None)
@@ -520,10 +332,10 @@ def _targets(graph: Graph, entry: Entry) -> set:
 def _ranks(graph: Graph) -> dict:
     """Return kind -> {id: position}: date order for dated kinds (events by the timeline), else id order."""
     rank = {"events": {eid: i for i, eid in enumerate(graph.timeline)}}
-    for kind in REFERENCES:
+    for kind in kinds.KINDS.referring:
         if kind == "events":
             continue
-        if kind in ("statements", "figures"):
+        if kinds.KINDS[kind].dated:
             ids = sorted(graph.entries[kind], key=lambda rid, k=kind: (graph.when(graph.entries[k][rid]).sort_key, rid))
         else:
             ids = sorted(graph.entries[kind])
@@ -536,10 +348,10 @@ def _reindex(old: Graph, graph: Graph, changed: list) -> None:
     refs = dict(old.refs)
     resort = set()
     for kind, rid in changed:
-        if kind not in REFERENCES:
+        if kind not in kinds.KINDS.referring:
             continue
         before, after = _targets(old, old.entries[kind][rid]), _targets(graph, graph.entries[kind][rid])
-        moved = kind in ("events", "statements", "figures") and \
+        moved = kinds.KINDS[kind].dated is not None and \
             graph.when(graph.entries[kind][rid]) != old.when(old.entries[kind][rid])
         for key in before ^ after:  # references kept stay where they are in their lists
             by_kind = refs[key] = {k: list(v) for k, v in refs.get(key, {}).items()}

@@ -2,21 +2,19 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import views
-from .link import Graph, link
+from . import kinds, search_index, views
+from .graph import Graph
+from .link import link
 from .load import load
-from .parallel import second_process_pays, take
+from .parallel import in_two_processes, second_process_pays
 from .problems import ContentErrors
 from .render import Site
-from . import search_index
 from .search_index import IndexStats
 from .write import new_site, output_lock
 
@@ -77,25 +75,9 @@ def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
     timings = {} if timings is None else timings
     with _stage(timings, "load"):
         content = load(Path(content_dir))
-    ready: list = []  # the Site, its pages laid out and templates compiled while the quotes are located
-
-    def get_ready(graph: Graph) -> None:
-        if content.problems or graph.problems:  # nothing will be rendered
-            return
-        with _stage(timings, "prepare"):
-            site = Site(graph, base_url=base_url, track=False)  # no preview to tell
-            try:
-                site.specs()
-                site.compile_templates()
-            except Exception:  # noqa: BLE001 - a broken template: the rendering meets it again and reports it
-                return
-            ready.append(site)
-
     with _stage(timings, "link"):
-        graph = link(content, timings, then=get_ready)
-    prepared = timings.pop("prepare", 0.0)
-    timings["link"] -= timings.get("verify", 0.0) + prepared  # reported apart, and with the rendering
-    timings["render"] = timings.get("render", 0.0) + prepared
+        graph = link(content, timings)
+    timings["link"] -= timings.get("verify", 0.0)  # reported apart
     problems = content.problems + graph.problems
     if problems:
         raise ContentErrors(problems)
@@ -112,7 +94,7 @@ def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
             if index:  # and its copy for the search index made (search_index.py), by the same process
                 copies.append(search_index.Copies(writer.folder / search_index.COPIES, search_index.Plan.of(graph)))
                 writer.also = copies[0].add
-            render_into(graph, writer, base_url, ready[0] if ready else None)
+            render_into(graph, writer, base_url)
         writing = time.perf_counter()
     if not index:
         timings["write"] = time.perf_counter() - writing
@@ -131,72 +113,57 @@ def _stage(timings: dict, name: str):
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
 
 
-PARALLEL_FROM = 400  # pages; below this a second process costs more than it saves
 CHUNK = 64  # pages either rendering process takes at a time (the last few decide how close they finish)
-_shared: tuple = ()  # (site, writer, chunks, taken), inherited by the forked worker
 
 
-def render_into(graph: Graph, writer, base_url: str | None = None, site: Site | None = None) -> None:
+def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
     """Render every output file of the site and write it with `writer` (a write.SiteWriter), in two
-    processes when it pays. `site` is the graph's Site when it is made already, with `base_url`.
+    processes when it pays (parallel.in_two_processes).
 
     The second process is forked after linking, so it shares the graph without copying it; it renders
-    part of the pages and writes them itself, and sends back only their paths.
+    chunks of the pages and writes them itself, and sends back only their paths.
     """
-    global _shared
-    site = site or Site(graph, base_url=base_url, track=False)  # no preview to tell
+    site = Site(graph, base_url=base_url, track=False)  # no preview to tell
     specs = site.specs()
-    if not second_process_pays(len(specs), PARALLEL_FROM):
-        for path, data in site.render(write=writer.write).items():  # the data files and assets
-            writer.write(path, data)
-        return
-    # This process writes the feeds and exports and renders the pages of people, organisations and
-    # places (which need where their names occur in the sources: worked out here, after forking,
-    # while the other process renders). The other pages are cut into chunks, in order, which both
-    # processes take one at a time until none is left: they finish within a chunk of each other,
-    # however this machine's speed varies while they run (a fixed share of the pages left one of them
-    # idle for tenths of a second). Pages that show many records or compare them (the timeline,
-    # indexes, sources, discrepancies) come first, the thousands of single records last: a costly
-    # chunk left for the end kept one process busy for a fifth of a second after the other finished.
-    named = ("people/", "organisations/", "places/")
+    fork = second_process_pays(len(specs), "pages")
+    if fork:
+        site.compile_templates()  # once, before forking, not in both processes
+    # This process writes the feeds and exports and renders the pages of the kinds whose names are
+    # looked for in the sources (people, organisations, places: they need where their names occur in
+    # the sources, worked out here, after forking, while the other process renders). The other pages
+    # are cut into chunks, in order, which both processes take in turn. Pages that show many records
+    # or compare them (the timeline, indexes, sources, discrepancies) come first, the thousands of
+    # single records (of the kinds declared `bulk`) last: a costly chunk left for the end kept one
+    # process busy for a fifth of a second after the other finished.
+    named = tuple(f"{name}/" for name, declared in kinds.KINDS.items() if declared.names_in_sources)
     rest = sorted((p for p in specs if not p.startswith(named)), key=_single_record)
     chunks = [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]
-    site.compile_templates()  # once, for both processes
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)  # how many chunks either process has taken
-    _shared = (site, writer, chunks, taken)
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            theirs = pool.submit(_render_part)
-            for path, data in site.data_files(specs).items():
-                writer.write(path, data)
-            views.all_name_occurrences(graph)  # every entity page asks: one pass over the texts for all
-            site.render_pages([p for p in specs if p.startswith(named)], writer.write)
-            _render_chunks(site, chunks, taken, writer.write)
-            writer.paths += theirs.result()
-    finally:
-        _shared = ()
+
+    def here_only() -> None:
+        for path, data in site.data_files(specs).items():
+            writer.write(path, data)
+        views.all_name_occurrences(graph)  # every entity page asks: one pass over the texts for all
+        site.render_pages([p for p in specs if p.startswith(named)], writer.write)
+
+    def here(at: int) -> None:
+        site.render_pages(chunks[at], writer.write)
+
+    def there(at: int) -> list:
+        written = len(writer.paths)  # the writer as it was when the process was forked, and since
+        site.render_pages(chunks[at], writer.write)
+        return writer.paths[written:]
+
+    def receive(at: int, paths: list) -> None:
+        writer.paths += paths  # checked with this process's before the swap: none written twice
+
+    in_two_processes(len(chunks), here, there, receive, here_only, fork)
     for path, data in site.assets().items():
         writer.write(path, data)
 
 
 def _single_record(path: str) -> bool:
-    """Return whether a page shows a single event, statement or figure (the cheap pages, by the thousand)."""
-    return path.startswith(SINGLE_RECORDS) and not path.endswith("/index.html")
+    """Return whether a page shows a single record of a kind of many cheap pages (an event, statement or
+    figure: by the thousand)."""
+    kind, _, name = path.partition("/")
+    return name != "index.html" and kind in kinds.KINDS and kinds.KINDS[kind].bulk
 
-
-SINGLE_RECORDS = ("events/", "statements/", "figures/")
-
-
-def _render_chunks(site: Site, chunks: list, taken, write) -> None:
-    """Render the next chunk of pages not yet taken by either process, until none is left."""
-    while (at := take(taken)) < len(chunks):
-        site.render_pages(chunks[at], write)
-
-
-def _render_part() -> list:
-    """Render and write chunks of pages (in the forked process); return the paths written."""
-    site, writer, chunks, taken = _shared  # the Site as it was when this process was forked
-    writer.paths = []
-    _render_chunks(site, chunks, taken, writer.write)
-    return writer.paths

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -59,3 +60,20 @@ def summary_line(problems: list[Problem]) -> str:
     noun = "problem" if len(problems) == 1 else "problems"
     fnoun = "file" if files == 1 else "files"
     return f"{len(problems)} {noun} in {files} {fnoun}; nothing was written."
+
+
+def slug(text: str) -> str:
+    """Return `text` as an id: lowercase ASCII words joined by hyphens (for ids suggested in hints, and
+    the names and aliases did-you-mean compares ids with)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "name"
+
+
+def odd_character(text: str) -> str:
+    """Return ': it holds U+043E CYRILLIC SMALL LETTER O' for the first character of `text` that is not
+    ASCII or is invisible (look-alikes, direction overrides, zero-width spaces), or ''."""
+    for c in text:
+        if not c.isascii() or not c.isprintable():
+            name = unicodedata.name(c, "")
+            return f": it holds U+{ord(c):04X} {name}" if name else f": it holds the control character U+{ord(c):04X}"
+    return ""

@@ -1,6 +1,7 @@
 """Reading content files: UTF-8 text, YAML with line numbers, Markdown front matter."""
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -9,54 +10,16 @@ import yaml
 
 from .problems import Problem
 
-try:  # libyaml is several times faster; the pure-Python loader is the fallback.
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - wheels ship libyaml
-    _BaseLoader = yaml.SafeLoader
+# libyaml's loader and emitter, through PyYAML's documented API only (compose, parse, load, serialize);
+# the pure-Python ones are the fallback. Composing resolves the tag of every node in Python: about a
+# tenth of the instructions of loading a chronology, accepted rather than overriding the resolver.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-
-class _Loader(_BaseLoader):
-    """The safe loader, with the same tags resolved for less: libyaml calls back into Python to resolve
-    the tag of every node, which was a third of the time of reading a large chronology.
-
-    A quoted scalar is always text, and a plain scalar's tag depends on its text alone, so it is
-    remembered; the safe loader has no path resolvers, so there is nothing to descend or ascend.
-    tests/test_read.py checks the tags against PyYAML's own resolver.
-    """
-
-    _plain_tags: dict = {}
-
-    if _BaseLoader is getattr(yaml, "CSafeLoader", None):
-        def __init__(self, stream):
-            # Composing needs only the parser: the constructor's and resolver's state (made per file by
-            # CSafeLoader, a third of the time of composing a small file) is never used here.
-            yaml.cyaml.CParser.__init__(self, stream)
-
-    def descend_resolver(self, current_node, current_index):
-        pass
-
-    def ascend_resolver(self):
-        pass
-
-    def resolve(self, kind, value, implicit):
-        if kind is not _SCALAR:  # no path resolvers: a list or mapping has its default tag
-            return _COLLECTION_TAGS[kind]
-        if not implicit[0]:
-            return _STR
-        tag = self._plain_tags.get(value)
-        if tag is None:
-            if len(self._plain_tags) > 100_000:  # plain values repeat (ids, dates); titles need not be kept
-                self._plain_tags.clear()
-            tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
-        return tag
-
-
-
-_constructor = yaml.constructor.SafeConstructor()
-_STR = _BaseLoader.DEFAULT_SCALAR_TAG
+_STR = "tag:yaml.org,2002:str"  # the tags of YAML's types (yaml.org/type), as PyYAML names them
 _SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-_COLLECTION_TAGS = {_MAPPING: _BaseLoader.DEFAULT_MAPPING_TAG, _SEQUENCE: _BaseLoader.DEFAULT_SEQUENCE_TAG}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
 _PLAIN = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null")}
 
 Path_ = tuple  # a key path into the data, e.g. ("citations", 0, "quote")
@@ -224,12 +187,24 @@ def _build(node, key_path, doc, problems, path, first_line, record=False):
                                 f"unsupported YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}'",
                                 "content holds plain text, numbers, lists and mappings only; remove the tag"))
         return node.value
+    text = node.value
     try:
-        return _constructor.construct_object(node, deep=True)
+        if node.tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
+            return int(text)  # the usual number, decimal (012 is octal in YAML 1.1): no YAML needed
+        return _constructed(node.tag, text)
     except (yaml.YAMLError, ValueError, OverflowError) as err:
         problems.append(Problem(path, first_line + node.start_mark.line, f"unreadable value {node.value!r}: {err}",
                                 "put it in quotes to keep it as text"))
         return node.value
+
+
+@functools.lru_cache(maxsize=1024)  # words such as `no` and `true` recur; each costs 30 µs
+def _constructed(tag: str, text: str):
+    """Return the value PyYAML's safe loader makes of a scalar of `tag` (int, float, bool or null).
+
+    PyYAML's documented API constructs values only while loading a stream, so the scalar is written
+    out (with its tag where the text alone would not resolve to it) and loaded back."""
+    return yaml.load(yaml.serialize(yaml.ScalarNode(tag, text), Dumper=_Dumper), Loader=_Loader)
 
 
 def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int, list[Problem]]:

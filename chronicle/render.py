@@ -2,125 +2,70 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import FunctionType, MethodType
+from typing import NamedTuple
 
 import jinja2
-from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import dates, export, feeds, html, jsonld, markdown, search, svg, urls, views
-from .link import Graph
+from . import dates, export, feeds, jsonld, kinds, markdown, search, svg, urls, views
+from .graph import Graph
 from .parts import Parts
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TIMELINE_PAGE_LIMIT = 300  # beyond this, the timeline is split into pages by year (or month)
-ENTITY_KINDS = ("people", "organisations", "places", "tags")
-
-
-class _Context(Context):
-    """Jinja2's template context, calling a plain function or method (the templates call parts and
-    links a dozen times a page) without Jinja2's four attribute lookups for `pass_context` and the
-    like, which cost more than most of the calls; anything else, or a function marked with one of
-    them, goes through Jinja2's own `call`."""
-
-    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja2's signature
-        kind = type(__obj)
-        if (kind is FunctionType and "jinja_pass_arg" not in __obj.__dict__) or \
-                (kind is MethodType and "jinja_pass_arg" not in __obj.__func__.__dict__):
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
-            try:
-                return __obj(*args, **kwargs)
-            except StopIteration:
-                return __self.environment.undefined("value was undefined because a callable raised a"
-                                                    " StopIteration exception")
-        return super().call(__obj, *args, **kwargs)
-
-
-class _Template(jinja2.Template):
-    """A compiled template whose autoescaped output (`{{ value }}`) is escaped by html.escape: the same
-    text as markupsafe's escape, but a plain string, and a Markup value passed on as it is rather than
-    copied into a new one. Output is only ever joined, so the Markup type was never needed there; a
-    page has some thirty such values."""
-
-    @classmethod
-    def from_code(cls, environment, code, globals, uptodate=None):
-        template = super().from_code(environment, code, globals, uptodate)
-        template.root_render_func.__globals__["escape"] = html.escape  # the compiled module's own name
-        return template
-
-    def new_context(self, vars=None, shared=False, locals=None):
-        """A page's context, as Jinja2 makes it, but from a plain dict of the template's globals, made
-        once: Jinja2 walks their ChainMap twice a page (into the page's variables and into the names of
-        its globals). The environment's globals are set before any template is loaded (`environment`)."""
-        if shared or locals:
-            return super().new_context(vars, shared, locals)
-        flat = self.__dict__.get("_flat_globals")
-        if flat is None:
-            flat = self._flat_globals = dict(self.globals)
-        return self.environment.context_class(self.environment, {**flat, **vars} if vars else dict(flat),
-                                              self.name, self.blocks, globals=flat)
-
-
-class _Environment(jinja2.Environment):
-    """Jinja2's environment, finding a loaded template in a plain dict: every page asks for its own
-    template and the one it extends, and Jinja2's cache (with its lock and weak references) took a
-    twentieth of a page's time. Templates are never reloaded here: the preview makes a new
-    environment when a template changes."""
-
-    context_class = _Context
-    template_class = _Template
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._loaded: dict = {}
-
-    def get_template(self, name, parent=None, globals=None):
-        if globals is not None or not isinstance(name, str):
-            return super().get_template(name, parent, globals)
-        if parent is not None:
-            name = self.join_path(name, parent)
-        template = self._loaded.get(name)
-        if template is None:
-            template = self._loaded[name] = super().get_template(name)
-        return template
-
-    def getattr(self, obj, attribute):
-        """`x.name` in a template: for a dict (page data such as a record link, {"title", "href"}),
-        its item, found first; Jinja2 tries the attribute first, and the exception of that miss, some
-        190,000 times at 10,000 events, cost more than the lookup. A dict's own methods (`x.items`)
-        are still its methods. Otherwise as Jinja2's own (written out: a page has dozens)."""
-        if type(obj) is dict and attribute not in _DICT_NAMES:
-            try:
-                return obj[attribute]
-            except KeyError:
-                pass
-        try:
-            return getattr(obj, attribute)
-        except AttributeError:
-            pass
-        try:
-            return obj[attribute]
-        except (TypeError, LookupError, AttributeError):
-            return self.undefined(obj=obj, name=attribute)
-
-
-_DICT_NAMES = frozenset(dir(dict))
+SHARED_PAGES = ("entity_page", "record_page", "index")  # page methods of several kinds: given the kind first
 
 
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
-    """Return the Jinja2 environment: autoescaping, and undefined names are errors."""
-    env = _Environment(
+    """Return the Jinja2 environment: autoescaping, undefined names are errors, and each part of
+    parts.Parts is a filter (`{{ cites | cite_list }}`)."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # no file check per page: the preview makes a new environment when templates change
+        cache_size=-1,  # every template kept, in a plain dict: a page asks for its own and the one it extends
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # A template sees only what its page passes (Site.page): Jinja2's default globals (range, dict,
+    # lipsum, cycler, joiner, namespace), which no template uses, are removed, as Jinja2 copies the
+    # globals into every page's context (1% of the build). Add one here if a template needs it.
+    env.globals.clear()
+    for name in _PART_NAMES:
+        env.filters[name] = _part(getattr(Parts, name))
     env.filters["markdown"] = markdown.render
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
+
+
+# the public methods of Parts, each returning Markup: a new one is a filter with nothing else to do
+_PART_NAMES = [name for name, value in vars(Parts).items() if callable(value) and not name.startswith("_")]
+
+
+def _part(method):
+    """Return a filter calling a method of the page's Parts (the `parts` every page is given, whose
+    links are relative to its folder): `{{ value | name(more) }}` is `parts.name(value, more)`.
+
+    Filters, because Jinja2 looks a filter up once, when it compiles a template, while each call
+    such as `parts.name(value)` goes through Context.call, which looks for pass_context markers on
+    the method first and took longer than most of the parts (ten calls a page)."""
+    @jinja2.pass_context
+    def part(context, value, *args):
+        return method(context["parts"], value, *args)
+    part.__name__ = method.__name__
+    return part
+
+
+class Chrome(NamedTuple):
+    """The parts of a page that depend only on its folder and section (see Site._chrome). A class with
+    attributes rather than a dict: a template's `chrome.head` looks for an attribute first, and a
+    dict's miss (an exception) cost more than the lookup, four times a page."""
+
+    head: Markup
+    header: Markup
+    footer: Markup
+    csp: Markup
 
 
 class Site:
@@ -147,6 +92,7 @@ class Site:
         self.deps: dict = {}  # page path -> frozenset of dependency keys (when tracking)
         self._chromes: dict = {}
         self._links: dict = {}  # folder -> the Parts of its pages' links (see _parts)
+        self._dates: dict = {}  # the HTML of each date, for the Parts of every folder
         self._compiled = False  # every template (see compile_templates)
 
     def page(self, path: str, template: str, title: str, description: str = "", jsonld_data=None,
@@ -181,10 +127,10 @@ class Site:
                         return link(page) + hash_ + anchor
                     found = links[target] = urls.relative(path, target)
                 return found
-            parts = self._links[folder] = Parts(self.graph, link)
+            parts = self._links[folder] = Parts(self.graph, link, self._dates)
         return parts
 
-    def _chrome(self, path: str) -> dict:
+    def _chrome(self, path: str) -> Chrome:
         """Return the head links, header and footer of a page (templates/chrome.html) and its
         Content-Security-Policy: they depend only on the page's folder (for relative links) and
         section (for the current menu item)."""
@@ -192,10 +138,10 @@ class Site:
         chrome = self._chromes.get(key)
         if chrome is None:
             module = self.env.get_template("chrome.html").make_module(
-                {"page": path, "link": self._parts(path).link, "chronology": self.chronology})
-            chrome = self._chromes[key] = {"head": module.head(), "header": module.header(),
-                                           "footer": module.footer(),
-                                           "csp": Markup(self.env.get_template("csp.html").render())}
+                {"page": path, "link": self._parts(path).link, "chronology": self.chronology,
+                 "nav": kinds.KINDS.navigation})
+            chrome = self._chromes[key] = Chrome(module.head(), module.header(), module.footer(),
+                                                 Markup(self.env.get_template("csp.html").render()))
         return chrome
 
     def compile_templates(self) -> None:
@@ -225,18 +171,13 @@ class Site:
         if len(periods) > 1:
             for i in range(len(periods)):
                 specs[periods[i]["href"]] = ("period_page", (periods, i))
-        for eid in g.timeline:
-            specs[urls.page("events", eid)] = ("event_page", (eid,))
-        for kind in ("sources", "statements", "discrepancies", *ENTITY_KINDS):
-            specs[urls.index(kind)] = ("index", (kind,))
-        specs[urls.index("figures")] = ("figures_index", ())
-        for kind, method in (("sources", "source_page"), ("statements", "statement_page"),
-                             ("figures", "figure_page"), ("discrepancies", "discrepancy_page")):
-            for rid in sorted(g.entries[kind]):
-                specs[urls.page(kind, rid)] = (method, (rid,))
-        for kind in ENTITY_KINDS:
-            for rid in sorted(g.entries[kind]):
-                specs[urls.page(kind, rid)] = ("entity_page", (kind, rid))
+        for kind, declared in kinds.KINDS.items():  # each kind's index page, by the method its kind names
+            if declared.index:
+                specs[urls.index(kind)] = (declared.index, (kind,) if declared.index in SHARED_PAGES else ())
+        for kind, declared in kinds.KINDS.items():  # and its records' pages: events in timeline order
+            method, shared = declared.page, declared.page in SHARED_PAGES
+            for rid in g.timeline if kind == "events" else sorted(g.entries[kind]):
+                specs[urls.page(kind, rid)] = (method, (kind, rid) if shared else (rid,))
         specs["about.html"] = ("about", ())
         specs["search.html"] = ("search_page", ())
         specs["404.html"] = ("not_found", ())
@@ -390,9 +331,10 @@ class Site:
         path = urls.page(kind, rid)
         count, listed = self._entity_list(kind, rid)
         occurrences = g.memo.get(("occurrences", kind, rid), lambda: self._parts(path).occurrences(
-            views.name_occurrences(g, kind, rid) if kind != "tags" else []))
+            views.name_occurrences(g, kind, rid) if kinds.KINDS[kind].names_in_sources else []))
         self.page(path, "entity.html", entry.record.name, entry.record.description,
-                  kind=kind, entry=entry, count=count, listed=listed, occurrences=occurrences)
+                  kind=kind, declared=kinds.KINDS[kind], entry=entry, count=count, listed=listed,
+                  occurrences=occurrences)
 
     def _entity_list(self, kind: str, rid: str) -> tuple:
         """Return (count, <li> lines) of the events, statements and figures linking to an entity.
@@ -412,14 +354,28 @@ class Site:
                   for start in range(0, len(items), ENTITY_BLOCK)]
         return len(items), Markup("\n".join(blocks))
 
+    def record_page(self, kind: str, rid: str) -> None:
+        """The page of a record whose kind has no page method of its own, with the template its kind
+        names (templates/record.html): its fields, its citations and the records referring to it."""
+        g = self.graph
+        declared = kinds.KINDS[kind]
+        entry = g.entries[kind][rid]
+        fields = views.record_fields(g, kind, rid)
+        referrers = views.referrers(g, kind, rid)
+        self.page(urls.page(kind, rid), declared.template, views.title_of(g, kind, rid),
+                  getattr(entry.record, "description", None) or "", entry=entry, declared=declared,
+                  fields=fields, cites=views.citations(g, kind, rid), referrers=referrers)
+
     def index(self, kind: str) -> None:
         g = self.graph
-        if kind in ("sources", "statements"):
+        declared = kinds.KINDS[kind]
+        if declared.dated:
             ids = sorted(g.entries[kind], key=lambda i: (g.when(g.entries[kind][i]).sort_key, i))
         else:
             ids = sorted(g.entries[kind], key=lambda i: (views.title_of(g, kind, i).casefold(), i))
-        label = views.KIND_LABELS[kind][1]
-        self.page(urls.index(kind), "index.html", label, f"{label} in this chronology.", kind=kind, ids=ids)
+        label = declared.plural
+        self.page(urls.index(kind), "index.html", label, f"{label} in this chronology.",
+                  kind=kind, declared=declared, ids=ids)
 
     def about(self) -> None:
         self.page("about.html", "about.html", "About this chronology")
@@ -427,7 +383,7 @@ class Site:
     def search_page(self) -> None:
         self.page("search.html", "search.html", "Search",
                   "Search every event, statement, figure, source and person of this chronology.",
-                  filters=search.FILTERS)
+                  filters=search.filters(), nav=kinds.KINDS.navigation)
 
     def not_found(self) -> None:
         self.page("404.html", "404.html", "Page not found", base_href=self.base_url or "")

@@ -241,16 +241,3 @@ class Chronology(Record):
     language: Text = Field(description="language of the site, e.g. 'en'")
     base_url: Optional[Url] = Field(None, description="public URL, for canonical links, feed and sitemap")
 
-
-# Folder name -> (model, file suffix). One record per file; its id is the file name without suffix.
-KINDS = {
-    "sources": (Source, ".yaml"),
-    "events": (Event, ".md"),
-    "statements": (Statement, ".yaml"),
-    "figures": (Figure, ".yaml"),
-    "people": (Person, ".yaml"),
-    "organisations": (Organisation, ".yaml"),
-    "places": (Place, ".yaml"),
-    "tags": (Tag, ".yaml"),
-    "discrepancies": (Discrepancy, ".yaml"),
-}

@@ -11,16 +11,10 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
+from . import kinds, views
+from .graph import Graph
 from .html import escape
-from .link import Graph
-
-KIND_NAMES = {"events": "Event", "statements": "Statement", "figures": "Figure", "sources": "Source",
-              "discrepancies": "Discrepancy", "people": "Person", "organisations": "Organisation",
-              "places": "Place", "tags": "Tag"}
-FILTERS = (("kind", "Kind"), ("person", "Person"), ("organisation", "Organisation"), ("place", "Place"),
-           ("tag", "Tag"), ("source", "Source"))
-ENTITY_FILTERS = {"people": "person", "organisations": "organisation", "places": "place", "tags": "tag"}
-DATED = ("events", "statements", "figures", "sources")  # the kinds whose pages are sorted by date
+from .kinds import ids_in
 
 
 # ---------------------------------------------------------------------- what pages tell the index
@@ -38,89 +32,100 @@ class Facets(NamedTuple):
     record page has them)."""
 
 
-def _agent(graph: Graph, ref: str | None) -> list:
-    """Return [(kind, id)] of a speaker or claimant, or [] when there is none."""
-    return [(graph.kind_of(ref), ref)] if ref else []
+def filters() -> list:
+    """Return the search page's filters as (name, label): the kind of record, then each filter kind's."""
+    return [("kind", "Kind"), *[(k.filter.name, k.label) for k in kinds.KINDS.filters]]
 
 
 def page_facets(graph: Graph, path: str) -> Facets | None:
     """Return the facets of the record page at site path `path`, or None for pages not indexed."""
     kind, _, name = path.partition("/")
-    if kind not in KIND_NAMES or not name.endswith(".html") or "/" in name:
+    declared = kinds.KINDS.get(kind)
+    if declared is None or not name.endswith(".html") or "/" in name:
         return None
     rid = name[:-5]
     entries = graph.entries
     entry = entries[kind].get(rid)
     if entry is None:  # an index page such as people/index.html
         return None
-    record = entry.record
-    # (kind, id) of the records named as filter values, in display order
-    if kind == "events":
-        refs = [(ref_kind, ref) for ref_kind in ENTITY_FILTERS for ref in getattr(record, ref_kind)]
-    elif kind in ENTITY_FILTERS:
-        refs = [(kind, rid)]
-    elif kind == "statements":
-        refs = [*_agent(graph, record.speaker), *[("tags", ref) for ref in record.tags]]
-    elif kind == "figures":
-        refs = [*_agent(graph, record.claimant), *([("places", record.place)] if record.place else []),
-                *[("tags", ref) for ref in record.tags]]
-    elif kind == "discrepancies":
-        refs = [key for fid in record.figures for key in _agent(graph, entries["figures"][fid].record.claimant)]
-        refs += [key for sid in record.statements for key in _agent(graph, entries["statements"][sid].record.speaker)]
-    else:  # sources
-        refs = []
-    sources = [rid] if kind == "sources" else [q.source for q in graph.quotes_of(kind, rid)]
+    # (kind, id) of the records named as filter values, in display order: the page's own record if
+    # its kind is a filter, the records its facets name, then the sources it cites
+    refs = [(kind, rid)] if declared.filter else []
+    for field, then, targets in kinds.KINDS.facets[kind]:
+        values = getattr(entry.record, field)
+        if then:  # the records this one names name the filter values
+            through = entries[declared.references[field][0]]
+            values = [ref for via in values for ref in ids_in(getattr(through[via].record, then))]
+        for ref in (values,) if type(values) is str else values or ():  # one id, or a list of them
+            for target in targets:
+                if ref in entries[target]:  # (an unknown id is reported by linking)
+                    refs.append((target, ref))
+                    break
+    sources = [q.source for q in graph.quotes_of(kind, rid)] if declared.citations else []
     # Each value's span is made once: thousands of pages name the same few hundred records.
     spans: dict = {}  # (filter name, value) -> its span, in display order, each once
     for key in [*refs, *[("sources", sid) for sid in sources]]:
-        value = graph.memo.get(("facet", *key), lambda key=key: _filter_span(entries, *key))
+        value = graph.memo.get(("facet", *key), lambda key=key: _filter_span(graph, *key))
         if value is not None:
             spans.setdefault(*value)
-    date = graph.when(entry).words if kind in DATED else ""
-    return Facets(KIND_NAMES[kind], date, sort_date(graph, kind, entry), Markup("".join(spans.values())))
+    date = graph.when(entry).words if declared.dated else ""
+    return Facets(declared.label, date, sort_date(graph, kind, entry), Markup("".join(spans.values())))
 
 
 def sort_date(graph: Graph, kind: str, entry) -> str:
     """Return the ISO date a record's page is sorted by in search results, or '' for an undated kind."""
-    if kind not in DATED:
+    if not kinds.KINDS[kind].dated:
         return ""
     when = graph.when(entry)
     return when.iso("lower") or when.iso("upper")
 
 
-def _filter_span(entries: dict, kind: str, rid: str) -> tuple | None:
+def _filter_span(graph: Graph, kind: str, rid: str) -> tuple | None:
     """Return ((filter name, value), its span) for a record named as a filter value, or None for an
     unknown id (reported by linking)."""
-    if rid not in entries[kind]:
+    if rid not in graph.entries[kind]:
         return None
-    pair = ("source", entries["sources"][rid].record.title) if kind == "sources" \
-        else (ENTITY_FILTERS[kind], entries[kind][rid].record.name)
+    pair = (kinds.KINDS[kind].filter.name, views.title_of(graph, kind, rid))
     return pair, f' <span data-pagefind-filter="{escape(pair[0])}">{escape(pair[1])}</span>'
 
 
 def timeline_filters(graph: Graph, ids: list) -> dict:
-    """Return the choices of the timeline's filter form for the events `ids`, with counts.
+    """Return the choices of the timeline's filter form for the events `ids`, with counts: one per
+    filter kind that events name (by their facets) or cite (sources).
 
-    {"selects": [{"name": "person", "label": "Person", "options": [(id, name, count), ...]}, ...],
+    {"selects": [{"name": "person", "label": "Person", "attribute": "people",
+                  "options": [(id, name, count), ...]}, ...],
      "first": earliest ISO date, "last": latest ISO date}
+    The attribute is the event field (data-people on each timeline item, see parts.event_item).
     """
-    counts: dict = {kind: {} for kind in (*ENTITY_FILTERS, "sources")}
+    fields = [(field, targets) for field, then, targets in kinds.KINDS.facets["events"] if then is None]
+    attributes = {"sources": "sources"}  # filter kind -> the timeline items' attribute holding its ids
+    for field, targets in fields:
+        for target in targets:
+            attributes.setdefault(target, field)
+    counts: dict = {kind: {} for kind in attributes}
     bounds = []
+    entries = graph.entries
     for eid in ids:
-        entry = graph.entries["events"][eid]
-        for kind in ENTITY_FILTERS:
-            for ref in getattr(entry.record, kind):
-                counts[kind][ref] = counts[kind].get(ref, 0) + 1
+        entry = entries["events"][eid]
+        for field, targets in fields:
+            for ref in ids_in(getattr(entry.record, field)):
+                for target in targets:  # the kind holding it, of those the field may name
+                    if ref in entries[target]:
+                        counts[target][ref] = counts[target].get(ref, 0) + 1
+                        break
         for sid in dict.fromkeys(q.source for q in graph.quotes_of("events", eid)):
             counts["sources"][sid] = counts["sources"].get(sid, 0) + 1
         when = graph.when(entry)
         bounds += [b for b in (when.iso("lower"), when.iso("upper")) if b]
     selects = []
-    for kind, name, label in (("people", "person", "Person"), ("organisations", "organisation", "Organisation"),
-                              ("places", "place", "Place"), ("tags", "tag", "Tag"), ("sources", "source", "Source")):
-        title = (lambda r: graph.entries[kind][r].record.title) if kind == "sources" \
-            else (lambda r: graph.entries[kind][r].record.name)
-        options = sorted(((ref, title(ref), n) for ref, n in counts[kind].items()), key=lambda o: (o[1].casefold(), o[0]))
+    for declared in kinds.KINDS.filters:
+        kind = declared.name
+        if kind not in counts:
+            continue  # a filter kind events neither name nor cite
+        options = sorted(((ref, views.title_of(graph, kind, ref), n) for ref, n in counts[kind].items()),
+                         key=lambda o: (o[1].casefold(), o[0]))
         if options:
-            selects.append({"name": name, "label": label, "options": options})
+            selects.append({"name": declared.filter.name, "label": declared.label,
+                            "attribute": attributes[kind], "options": options})
     return {"selects": selects, "first": min(bounds, default=""), "last": max(bounds, default="")}

@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from hashlib import blake2b
 from pathlib import Path
 
-from . import urls
-from .link import Graph
-from .search import KIND_NAMES, sort_date
+from . import kinds, urls
+from .graph import Graph
+from .search import sort_date
 
 BUNDLE = "pagefind"  # the index folder inside the site
 BUNDLES_FILE = "bundles.json"  # in the first bundle's folder: {"bundles": ["", "2/", ...], "dated": n}
@@ -107,7 +107,7 @@ def page_key(graph: Graph, path: str) -> tuple | None:
     """Return the place of the record page at site path `path` in the order of the bundles, (undated,
     date, path), or None for a page that is not indexed."""
     kind, _, name = path.partition("/")
-    if kind not in KIND_NAMES or not name.endswith(".html") or "/" in name:
+    if kind not in kinds.KINDS or not name.endswith(".html") or "/" in name:
         return None
     entry = graph.entries[kind].get(name[:-5])
     if entry is None:  # an index page such as people/index.html
@@ -137,11 +137,11 @@ class Plan:
     def of(cls, graph: Graph, limit: int | None = None) -> "Plan":
         """Return the plan of every record page of `graph`, in bundles of `limit` (BUNDLE_PAGES)."""
         keys, weights = {}, {}
-        for kind in KIND_NAMES:
+        for kind in kinds.KINDS:
             for rid in graph.entries[kind]:
                 path = urls.page(kind, rid)
                 keys[path] = page_key(graph, path)
-                text = graph.texts.get(rid) if kind == "sources" else None
+                text = graph.texts.get(rid) if kind == "sources" else None  # its text, read in full
                 weights[path] = 1 + (len(text.text) // TEXT_PAGE if text is not None else 0)
         return cls(keys, weights, limit or BUNDLE_PAGES)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import quote
 
-PAGE_KINDS = ("events", "sources", "statements", "figures", "people", "organisations", "places",
-              "tags", "discrepancies")
+# A record's page is at {kind}/{id}.html and its kind's index at {kind}/index.html, for every kind (kinds.py).
 
 
 def page(kind: str, rid: str) -> str:

@@ -10,19 +10,14 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from . import urls
+from . import kinds, urls
 from .html import escape
 from .highlight import paragraphs
-from .link import Graph, Quote
+from .graph import Graph, Quote
 from .dates import MONTHS
 from .schema import COUNTED, COUNTED_WORDS, QUALIFIER_WORDS  # noqa: F401 - templates use views.COUNTED_WORDS
 from .worddiff import marked_renderings
 
-KIND_LABELS = {"events": ("Event", "Events"), "sources": ("Source", "Sources"),
-               "statements": ("Statement", "Statements"), "figures": ("Figure", "Figures"),
-               "people": ("Person", "People"), "organisations": ("Organisation", "Organisations"),
-               "places": ("Place", "Places"), "tags": ("Tag", "Tags"),
-               "discrepancies": ("Discrepancy", "Discrepancies")}
 RELATED_LIMIT = 5
 RELATED_WINDOW = 12  # events considered on each side in time, per shared entity
 
@@ -114,7 +109,7 @@ def refs(graph: Graph, kind: str, ids) -> list[dict]:
 
 
 def related_events(graph: Graph, rid: str) -> list[dict]:
-    """Return the events that share the most people, organisations, places or tags with `rid`.
+    """Return the events that share the most entities (people, organisations, places, tags) with `rid`.
 
     Among the events sharing an entity, only the RELATED_WINDOW nearest in time on each side are
     considered, so a tag on thousands of events costs no more than a rare one; ties go to the
@@ -124,8 +119,8 @@ def related_events(graph: Graph, rid: str) -> list[dict]:
     here = graph.position(rid)
     near: list = []  # timeline positions of the events sharing each entity, once per entity shared
     ids: dict = {}  # timeline position -> event id, of those
-    for kind in ("people", "organisations", "places", "tags"):
-        for value in getattr(record, kind):
+    for field, kind in kinds.KINDS.entity_fields["events"]:
+        for value in getattr(record, field):
             ranks, members = graph.member_positions(kind, value)
             at = bisect.bisect_left(ranks, here)
             window = slice(max(0, at - RELATED_WINDOW), at + RELATED_WINDOW + 1)
@@ -187,7 +182,7 @@ def citing_records(graph: Graph, quotes) -> list[dict]:
         if key in seen:
             continue
         seen.add(key)
-        out.append({"kind": q.kind, "label": KIND_LABELS[q.kind][0], "title": title_of(graph, q.kind, q.owner),
+        out.append({"kind": q.kind, "label": kinds.KINDS[q.kind].label, "title": title_of(graph, q.kind, q.owner),
                     "href": urls.page(q.kind, q.owner)})
     return out
 
@@ -229,9 +224,10 @@ def name_occurrences(graph: Graph, kind: str, rid: str) -> list[dict]:
 
 
 def all_name_occurrences(graph: Graph) -> dict:
-    """Find the names of every person, organisation and place in the sources in one pass, and keep
-    them in the graph for `name_occurrences`: a full build asks for all of them, and reading each
-    text once for all names costs far less than once per name.
+    """Find the names of every record of the kinds whose names are looked for in the sources (people,
+    organisations, places) in one pass, and keep them in the graph for `name_occurrences`: a full
+    build asks for all of them, and reading each text once for all names costs far less than once
+    per name.
 
     Each text is searched for the first words of the names; where one stands, the text that follows
     is looked up among the names beginning with that word, by length.
@@ -240,7 +236,7 @@ def all_name_occurrences(graph: Graph) -> dict:
         return graph.cache["occurrences"]
     by_first: dict = {}  # first word -> length -> name -> the entities having that name
     anywhere = []  # (entity, name) for names that do not start with a letter or digit
-    for kind in ("people", "organisations", "places"):
+    for kind in [name for name, declared in kinds.KINDS.items() if declared.names_in_sources]:
         for rid, entry in graph.entries[kind].items():
             for name in _names(entry.record):
                 first = _WORD.match(name)
@@ -278,7 +274,8 @@ def all_name_occurrences(graph: Graph) -> dict:
 
 def _names(record) -> list[str]:
     # In both Unicode forms: "é" typed as one character (NFC) or as "e" and an accent (NFD) looks the same.
-    return sorted({unicodedata.normalize(form, n) for n in (record.name, *record.aliases) for form in ("NFC", "NFD")},
+    names = (record.name, *getattr(record, "aliases", ()))
+    return sorted({unicodedata.normalize(form, n) for n in names for form in ("NFC", "NFD")},
                   key=lambda n: (-len(n), n))
 
 
@@ -358,12 +355,60 @@ def date_html(when) -> Markup:
 
 
 def linked_line(graph: Graph, by: str, rid: str, page: str) -> str:
-    """Return the <li> line of an entity page's list for one record: kind, date and linked title.
+    """Return the <li> line of an entity page's list for one record: kind, date (if dated) and linked title.
 
     Written in Python rather than as a template loop because a popular tag lists thousands of
     records, and the preview re-renders its page whenever one of them changes.
     """
     href = urls.relative(page, urls.page(by, rid))
-    return (f'      <li><span class="kind-label">{KIND_LABELS[by][0]}</span> '
-            f'{date_html(graph.when(graph.entries[by][rid]))}: '
+    declared = kinds.KINDS[by]
+    date = f'{date_html(graph.when(graph.entries[by][rid]))}: ' if declared.dated else ""
+    return (f'      <li><span class="kind-label">{escaped(declared.label)}</span> {date}'
             f'<a href="{escape(href)}">{escape(title_of(graph, by, rid))}</a></li>')
+
+
+@lru_cache(maxsize=None)
+def escaped(text: str) -> str:
+    """Return `text` escaped for HTML, once per text: a kind's label, on thousands of lines."""
+    return escape(text)
+
+
+def record_fields(graph: Graph, kind: str, rid: str) -> list[dict]:
+    """Return the fields of a record as the generic record page shows them, in schema order: each
+    {"label"} with one of "refs" (links to the records a reference field names, see `refs`), "when"
+    (its date) or "text". Empty fields, the field shown as its title and its citations are left out."""
+    declared = kinds.KINDS[kind]
+    entry = graph.entries[kind][rid]
+    record = entry.record
+    titled, named = _title_fields(type(record))
+    skipped = {declared.citations, "title" if titled else "name" if named else None}
+    shown = []
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if name in skipped or value is None or value == [] or value == "":
+            continue
+        item = {"label": name.replace("_", " ").capitalize()}
+        if name in declared.references:
+            among = declared.references[name]
+            item["refs"] = [refs(graph, graph.kind_of(ref, among), [ref])[0] for ref in kinds.ids_in(value)]
+        elif name == declared.dated:
+            item["when"] = graph.when(entry)
+        else:
+            item["text"] = ", ".join(map(_plain, value)) if isinstance(value, list) else _plain(value)
+        shown.append(item)
+    return shown
+
+
+def _plain(value) -> str:
+    """Return a field's value as text: a nested record as its fields, 'name: value; ...'."""
+    if hasattr(value, "model_dump"):
+        return "; ".join(f"{k}: {v}" for k, v in value.model_dump().items() if v not in (None, "", []))
+    return str(value)
+
+
+def referrers(graph: Graph, kind: str, rid: str) -> list[dict]:
+    """Return the records referring to one record, by kind in declared order: each {"kind", "label"
+    (the kind's plural), "refs" (see `refs`)}."""
+    by_kind = graph.refs.get((kind, rid), {})
+    return [{"kind": by, "label": kinds.KINDS[by].plural, "refs": refs(graph, by, by_kind[by])}
+            for by in kinds.KINDS if by in by_kind]

@@ -22,7 +22,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 def require(path: Path | str, what: str) -> None:
     """Skip when a test tool is missing on a developer's machine; in CI a missing tool is a failure."""
     if not Path(path).exists():
-        message = f"{what} not installed ({path}); .ci/run installs it"
+        message = f"{what} not installed ({path}); ./test.sh installs it"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

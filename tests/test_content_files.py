@@ -98,18 +98,18 @@ def test_symbolic_links_leading_outside_are_refused(make_content, tmp_path):
 
 
 def test_special_and_unreadable_files_are_reported(make_content, monkeypatch):
-    from chronicle import load
+    from chronicle import files
 
     root = make_content()
     os.mkfifo(root / "tags" / "pipe.yaml")  # reading it would wait forever
-    read = load._contents
+    read = files._contents
 
     def refuse(path, size):  # tests run as root, whom file permissions do not stop
         if os.path.basename(path) == "plekhovo.yaml":
             raise PermissionError(13, "Permission denied", str(path))
         return read(path, size)
 
-    monkeypatch.setattr(load, "_contents", refuse)  # the loader's files only
+    monkeypatch.setattr(files, "_contents", refuse)  # the loader's files only
     assert problems_of(root) == [
         "content/places/plekhovo.yaml: cannot read the file: Permission denied (check that it exists and is readable)",
         "content/tags/pipe.yaml: not a regular file (content holds only files and folders)",
@@ -337,9 +337,9 @@ def test_a_folder_that_is_not_a_built_site_is_never_replaced(make_content, tmp_p
 
 
 def test_a_file_listed_as_regular_but_replaced_since_is_looked_at_again(make_content, tmp_path):
-    """Files the folder listing shows as regular are read without a stat (load._contents_unsized); one
+    """Files the folder listing shows as regular are read without a stat (files._contents_unsized); one
     that has become a link or a fifo by the time it is read is refused as the stat'ed way refuses it."""
-    from chronicle import load
+    from chronicle import files
 
     outside = tmp_path / "outside.yaml"
     outside.write_text("name: Secret\ndescription: x.\n")
@@ -349,11 +349,11 @@ def test_a_file_listed_as_regular_but_replaced_since_is_looked_at_again(make_con
     for name, expected in (
             ("secret.yaml", "symbolic link leads outside the content folder (copy the file into content/ instead)"),
             ("pipe.yaml", "not a regular file (content holds only files and folders)")):
-        parsed = load.parse_file(root / "tags" / name, root, regular=True)
+        parsed = files.parse_file(root / "tags" / name, root, regular=True)
         assert [f"{p.message} ({p.hint})" for p in parsed.problems] == [expected]
     big = root / "tags" / "big.yaml"
     big.write_bytes(b"name: Big\ndescription: " + b"x" * 1_100_000 + b"\n")
-    assert [p.message for p in load.parse_file(big, root, regular=True).problems] == [
+    assert [p.message for p in files.parse_file(big, root, regular=True).problems] == [
         "file is 1.1 MB, more than the 1 MB a content file may have"]
-    fine = load.parse_file(root / "tags" / "casualties.yaml", root, regular=True)
+    fine = files.parse_file(root / "tags" / "casualties.yaml", root, regular=True)
     assert not fine.problems and fine.entry.record.name == "Casualties"

@@ -252,59 +252,11 @@ def test_the_error_pages_link_stays_on_the_site(path):
         assert re.fullmatch(r"/(?![/\\])[A-Za-z0-9._~%/-]*\?last-good=1", href), href
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab &<>'\"\\;#é\u2028\n"))))
-def test_parts_escape_values_as_markupsafe_does(text):
-    from markupsafe import Markup, escape
-
-    from chronicle import parts
-
-    assert parts.escape(text) == str(escape(text))
-    assert parts.escape(Markup("<b>" + text)) == str(escape(Markup("<b>" + text)))
-    assert parts.escape(42) == "42"
-
-
-def test_templates_read_dict_items_and_methods_and_escape_them():
-    from jinja2 import UndefinedError
-
-    from chronicle.render import environment
-
-    env = environment()
-    page = env.from_string("{{ d.title }}|{{ d['title'] }}|{{ d.items() | list | length }}|{{ d.keys | string | length > 0 }}")
-    assert page.render(d={"title": "<b>x</b>", "items": 5}) == "&lt;b&gt;x&lt;/b&gt;|&lt;b&gt;x&lt;/b&gt;|2|True"
-    with pytest.raises(UndefinedError):
-        env.from_string("{{ d.missing }}").render(d={"title": "x"})
-    with pytest.raises(UndefinedError):
-        env.from_string("{{ o.missing }}").render(o=object())
-
-
-def test_templates_call_functions_with_the_context_when_they_ask_for_it():
-    """Calls from templates skip Jinja2's checks for plain functions and methods (render._Context),
-    but a function marked pass_context still gets the context, and keyword arguments still arrive."""
-    from jinja2 import pass_context
-
-    from chronicle.render import environment
-
-    class Parts:
-        def tag(self, text, cls=""):
-            return f"<{cls}>{text}"
-
-    @pass_context
-    def who(context, greeting):
-        return f"{greeting} {context['name']}"
-
-    page = environment().from_string(
-        "{% block main %}{{ who('hi') }}|{{ parts.tag('<x>', cls='b') }}|{{ plain(2) }}"
-        "{% for i in [1] %}|{{ who('loop') }}{% endfor %}{% endblock %}")
-    assert page.render(name="Ann", who=who, parts=Parts(), plain=lambda n: n * 2) == \
-        "hi Ann|&lt;b&gt;&lt;x&gt;|4|loop Ann"
-
-
 @settings(max_examples=300, deadline=None)
 @given(value=st.one_of(st.text(), st.integers(), st.none(), st.text().map(Markup)))
 def test_templates_escape_output_exactly_as_jinja2_does(value):
-    """Output is escaped by html.escape in compiled templates (render._Template), which must give what
-    Jinja2's own autoescaping gives, in plain output, macros, set blocks, filters and loops."""
+    """Our environment's options (whitespace control, StrictUndefined) leave Jinja2's own
+    autoescaping as it is, in plain output, macros, set blocks, filters and loops."""
     import jinja2
 
     from chronicle.render import environment
@@ -317,15 +269,47 @@ def test_templates_escape_output_exactly_as_jinja2_does(value):
     assert ours.render(v=value) == theirs.render(v=value)
 
 
+def test_templates_write_each_part_as_a_filter_with_the_pages_own_parts():
+    """Every public method of Parts is a template filter calling the Parts the page is given (its
+    links relative to the page's folder), with the filter's arguments; none hides a Jinja2 filter."""
+    from types import SimpleNamespace
+
+    import jinja2
+
+    from chronicle.parts import Parts
+    from chronicle.render import _PART_NAMES, environment
+
+    assert "ref_list" in _PART_NAMES and not set(_PART_NAMES) & set(jinja2.Environment().filters)
+    env = environment()
+    page = env.from_string('{{ refs | ref_list }}|{{ [] | index_items("tags") }}')
+    refs = [{"href": "people/a&b.html", "title": "<T>"}]
+    graph = SimpleNamespace(entries={"tags": {}})
+    assert page.render(parts=Parts(graph, lambda path: "../" + path), refs=refs) == \
+        '<ul>\n<li><a href="../people/a&amp;b.html">&lt;T&gt;</a></li>\n</ul>|'
+
+
 @settings(max_examples=500, deadline=None)
-@given(value=st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.none(), st.text().map(Markup)))
-def test_plain_escaping_gives_markupsafes_text(value):
-    """chronicle.html.escape, used for every value the parts and templates write, is markupsafe's escape
-    as a plain string."""
-    import markupsafe
+@given(value=st.one_of(st.text(), st.text(alphabet=st.sampled_from(list("ab &<>'\"\\;#é\u2028\n"))), st.integers(),
+                       st.floats(allow_nan=False), st.none(), st.text().map(Markup)))
+def test_parts_escape_values_as_templates_do(value):
+    """The pieces written in Python (parts, views, search) escape each value as a template's
+    autoescaped `{{ value }}` does: & < > ' " as the same entities, Markup as it is."""
+    from chronicle import html as chtml, parts
 
-    from chronicle import html as chtml
-
+    assert parts.escape is chtml.escape
     escaped = chtml.escape(value)
-    assert escaped == str(markupsafe.escape(value))
-    assert type(escaped) is str or isinstance(value, Markup)
+    assert escaped == _autoescaped(value)
+    assert type(escaped) is str  # written into f-strings and joins, never into a template
+
+
+def _autoescaped(value) -> str:
+    """Return `{{ value }}` as plain Jinja2 renders it with autoescaping (its template made once)."""
+    global _plain_template
+    if _plain_template is None:
+        import jinja2
+
+        _plain_template = jinja2.Environment(autoescape=True).from_string("{{ v }}")
+    return _plain_template.render(v=value)
+
+
+_plain_template = None

@@ -1,4 +1,5 @@
-"""Reading and rendering a large chronology in two processes gives exactly what one process gives."""
+"""Work in two processes (chronicle.parallel): reading, locating quotes and rendering a large chronology
+in two processes give exactly what one process gives; an error in either process is raised, not waited on."""
 from __future__ import annotations
 
 import shutil
@@ -9,7 +10,7 @@ import time
 import pytest
 from conftest import ROOT
 
-from chronicle import cite, link, load, pipeline
+from chronicle import cite, files, link, load, parallel, pipeline
 from chronicle.problems import ContentErrors
 from chronicle.render import Site
 
@@ -36,16 +37,16 @@ def test_two_processes_read_what_one_reads(tmp_path, monkeypatch):
     serial = snapshot(load.load(content))
     assert len(serial["problems"]) >= 3
 
-    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
-    assert threading.active_count() == 1  # so parse_files forks the second process
-    parallel = snapshot(load.load(content))
-    assert parallel == serial
+    monkeypatch.setitem(parallel.SECOND_PROCESS_FROM, "files", 0)
+    assert threading.active_count() == 1  # so files.parse_files forks the second process
+    two = snapshot(load.load(content))
+    assert two == serial
 
 
 def test_two_processes_render_and_write_what_one_renders(tmp_path, monkeypatch):
     graph = pipeline.check(ROOT / "content")
     one = Site(graph).render()
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
+    monkeypatch.setitem(parallel.SECOND_PROCESS_FROM, "pages", 0)
     monkeypatch.setattr(pipeline, "CHUNK", 5)  # many chunks, taken by both processes in turn
     assert threading.active_count() == 1  # so render_into forks the second process, which writes its pages
     result = pipeline.build(ROOT / "content", tmp_path / "site", index=False)
@@ -75,11 +76,11 @@ def test_two_processes_verify_what_one_verifies(tmp_path, monkeypatch):
     cite.prepared.cache_clear()
     problems, quotes, searched_elsewhere = verified()
     assert len(problems) == 2 and len(quotes) > 50 and searched_elsewhere == []
-    monkeypatch.setattr(link, "VERIFY_PARALLEL_FROM", 0)
+    monkeypatch.setitem(parallel.SECOND_PROCESS_FROM, "quotes", 0)
     cite.prepared.cache_clear()  # the texts' remembered searches too: the second process does them afresh
     assert threading.active_count() == 1  # so link forks the second process
-    parallel = verified()
-    assert parallel[:2] == (problems, quotes)
+    two = verified()
+    assert two[:2] == (problems, quotes)
 
     # Both processes take sources in turn; while this one is held up before its turn, the other takes
     # them all: every quote is then found by the other process, and the results are the same.
@@ -121,9 +122,9 @@ def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, mo
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(load, "BATCH", 2)
-    real = load.parse_file
+    monkeypatch.setitem(parallel.SECOND_PROCESS_FROM, "files", 0)
+    monkeypatch.setattr(files, "BATCH", 2)
+    real = files.parse_file
 
     def failing(path, root, validate=True, cwd=None, regular=False, *, where):
         if validate == (where == "here"):  # this process validates as it reads; the other leaves that here
@@ -142,7 +143,7 @@ def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, mo
     signal.signal(signal.SIGALRM, too_long)
     try:
         for where in ("there", "here"):
-            monkeypatch.setattr(load, "parse_file", lambda *a, where=where, **k: failing(*a, **k, where=where))
+            monkeypatch.setattr(files, "parse_file", lambda *a, where=where, **k: failing(*a, **k, where=where))
             signal.alarm(30)  # a hang fails the test instead of stalling the run
             with pytest.raises(RuntimeError, match=f"broken {where}"):
                 load.load(content)
@@ -152,38 +153,17 @@ def test_an_error_in_either_reading_process_is_raised_not_waited_on(tmp_path, mo
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
-def test_the_build_lays_out_its_pages_while_the_quotes_are_located(tmp_path, monkeypatch):
-    """link(then=...) runs once the references and the timeline are known and before the quotes are
-    located (meanwhile, a second process locates them); the build makes its Site there and renders with it."""
-    seen = []
-
-    def then(graph):
-        seen.append((list(graph.timeline), dict(graph.refs), dict(graph.quotes_by_owner)))
-
-    graph = link.link(load.load(ROOT / "content"), then=then)
-    assert len(seen) == 1
-    timeline, refs, quotes = seen[0]
-    assert timeline == graph.timeline and len(timeline) > 10
-    assert refs == graph.refs and refs
-    assert quotes == {} and graph.quotes_by_owner
-
-    made = []
-    real = pipeline.render_into
-    monkeypatch.setattr(pipeline, "render_into", lambda g, w, b=None, site=None: (made.append(site), real(g, w, b, site)))
-    pipeline.build(ROOT / "content", tmp_path / "site", index=False)
-    assert isinstance(made[0], Site) and made[0]._compiled
-
-
-def test_a_template_that_fails_while_linking_is_met_again_by_the_rendering(tmp_path, monkeypatch):
-    """A broken template found while the build gets ready (during linking) does not hide the content's
-    problems, which are reported first, as they always were; without them, the rendering reports it."""
+def test_a_broken_template_is_reported_after_the_content_problems(tmp_path, monkeypatch):
+    """The templates are compiled before the rendering forks its second process, after linking: a broken
+    template does not hide the content's problems, which are reported first; without them, it is raised
+    and nothing is written."""
     import jinja2
 
     def broken(self):
         raise jinja2.TemplateSyntaxError("unexpected '}'", 3)
 
     monkeypatch.setattr(Site, "compile_templates", broken)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)  # so the rendering compiles them all too, before forking
+    monkeypatch.setitem(parallel.SECOND_PROCESS_FROM, "pages", 0)  # the rendering compiles them all before forking
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     event = sorted((content / "events").glob("*.md"))[0]
@@ -196,3 +176,132 @@ def test_a_template_that_fails_while_linking_is_met_again_by_the_rendering(tmp_p
     with pytest.raises(jinja2.TemplateSyntaxError, match="unexpected"):
         pipeline.build(content, tmp_path / "site", index=False)
     assert not (tmp_path / "site").exists()
+
+
+# ---------------------------------------------------------------- the helper itself
+
+def shared(pieces: int, here, there, meanwhile=None) -> dict:
+    """Return piece -> what did it, from parallel.in_two_processes with a second process forked."""
+    done = {}
+
+    def done_here(at):
+        assert at not in done
+        done[at] = ("here", here(at))
+
+    def received(at, result):
+        assert at not in done
+        done[at] = ("there", result)
+
+    assert threading.active_count() == 1
+    parallel.in_two_processes(pieces, done_here, there, received, meanwhile)
+    return done
+
+
+def test_two_processes_take_the_pieces_in_turn_each_once():
+    import os
+
+    def slowly(at):
+        time.sleep(0.01)  # long enough that the other process surely takes some meanwhile
+        return at * at, os.getpid()
+
+    done = shared(200, slowly, slowly)
+    assert sorted(done) == list(range(200))
+    assert all(result[0] == at * at for at, (_, result) in done.items())
+    here = {at for at, (where, result) in done.items() if where == "here" and result[1] == os.getpid()}
+    there = {at for at, (where, result) in done.items() if where == "there" and result[1] != os.getpid()}
+    assert here and there and len(here) + len(there) == 200
+
+
+def test_the_second_process_starts_while_this_one_does_what_it_does_meanwhile():
+    import os
+
+    ran = []
+    done = shared(5, lambda at: pytest.fail("this process was held up until none was left"),
+                  lambda at: os.getpid(), meanwhile=lambda: (ran.append(1), time.sleep(1)))
+    assert ran == [1] and sorted(done) == list(range(5))
+    assert {where for where, _ in done.values()} == {"there"} and os.getpid() not in {pid for _, pid in done.values()}
+
+
+def test_without_a_second_process_this_one_does_it_all_in_order():
+    order = []
+    parallel.in_two_processes(4, order.append, lambda at: pytest.fail("no second process"),
+                              lambda at, result: pytest.fail("nothing to receive"),
+                              meanwhile=lambda: order.append("meanwhile"), fork=False)
+    assert order == ["meanwhile", 0, 1, 2, 3]
+
+
+def test_second_process_pays_from_its_threshold_on_and_never_beside_a_thread(monkeypatch):
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    assert parallel.second_process_pays(400, "pages") and not parallel.second_process_pays(399, "pages")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel.second_process_pays(10**6, "pages")  # forking a threaded process is unsafe
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
+    assert not parallel.second_process_pays(10**6, "pages")
+
+
+class TwoArguments(Exception):
+    """An exception that cannot be made again from its pickled arguments."""
+
+    def __init__(self, first, second):
+        super().__init__(f"{first} and {second}")
+
+
+@pytest.fixture
+def no_hang():
+    """Fail a test that waits for the other process for more than 30 s, instead of stalling the run."""
+    class Hang(Exception):  # not TimeoutError: an OSError, which multiprocessing's join would swallow
+        pass
+
+    def too_long(*_):
+        raise Hang("waited for the other process")
+
+    signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+def test_an_error_in_the_second_process_is_raised_here_with_where_it_was(no_hang):
+    def failing(at):
+        raise ValueError(f"piece {at} is broken")
+
+    def held_up(at):
+        time.sleep(0.05)  # so that the other process surely takes a piece
+
+    with pytest.raises(ValueError, match=r"piece \d+ is broken") as raised:
+        shared(100, held_up, failing)
+    assert "in the second process" in raised.value.__notes__[0] and "failing" in raised.value.__notes__[0]
+
+    def unpicklable(at):
+        raise TwoArguments("one", "two")
+
+    with pytest.raises(RuntimeError, match="^TwoArguments: one and two\nin the second process"):
+        shared(100, held_up, unpicklable)
+
+
+def test_a_second_process_that_dies_is_reported_not_waited_on(no_hang):
+    import os
+
+    def dying(at):
+        os._exit(3)
+
+    with pytest.raises(RuntimeError, match=r"the second process stopped unexpectedly \(exit code 3\)"):
+        shared(100, lambda at: time.sleep(0.05), dying)
+
+
+def test_an_error_here_stops_the_second_process(no_hang):
+    def failing(*_):
+        raise ValueError("broken here")
+
+    for meanwhile in (None, failing):
+        started = time.perf_counter()
+        with pytest.raises(ValueError, match="broken here"):
+            shared(10_000, failing, lambda at: time.sleep(0.01), meanwhile)  # 100 s of work there, if it went on
+        assert time.perf_counter() - started < 10

@@ -22,7 +22,7 @@ import pytest  # noqa: E402
 from browser import AXE, browser, require, serve  # noqa: E402
 from conftest import ROOT, run_build  # noqa: E402
 
-from chronicle import pipeline, search, search_index  # noqa: E402
+from chronicle import kinds, pipeline, search_index  # noqa: E402
 
 CONTENT = ROOT / "content"
 AXE_RUN = ("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
@@ -104,7 +104,7 @@ def test_the_build_indexes_every_record_page_and_only_those(site, graph):
     bundle = site / "pagefind"
     assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
     assert not any((bundle / name).exists() for name in search_index.UNUSED)
-    records = {f"{kind}/{rid}.html" for kind in search.KIND_NAMES for rid in graph.entries[kind]}
+    records = {f"{kind}/{rid}.html" for kind in kinds.KINDS for rid in graph.entries[kind]}
     assert set(fragments(site)) == records
     assert not (site / search_index.COPIES).exists()  # the copies Pagefind read are gone
 
