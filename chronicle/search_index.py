@@ -253,14 +253,21 @@ def index_copies(copies: Copies, output: Path) -> IndexStats:
 
 def run_bundles(runs: list, jobs: int | None = None, in_order: bool = False) -> None:
     """Run Pagefind on each (folder of copies, output folder) of `runs`, `jobs` (JOBS) at a time, and remove
-    the files of its own interfaces; raise SearchIndexError naming what failed. With `in_order`, the
-    copies are first moved into a folder of their own in the order of their paths (see _in_order)."""
+    the files of its own interfaces; raise SearchIndexError naming what failed. With `in_order` (a
+    build's copies), the copies are first moved into a folder of their own in the order of their paths
+    (see _in_order), removed once indexed, while the other Pagefind runs."""
     executable = _executable()
     if not runs:
         return
 
     def run(folder: Path, output: Path) -> str | None:
-        return _pagefind(executable, _in_order(folder) if in_order else folder, output)
+        if not in_order:
+            return _pagefind(executable, folder, output)
+        ordered = _in_order(folder)
+        try:
+            return _pagefind(executable, ordered, output)
+        finally:
+            shutil.rmtree(ordered, ignore_errors=True)
 
     with ThreadPoolExecutor(max_workers=max(1, min(jobs or JOBS, len(runs), os.cpu_count() or 1))) as pool:
         errors = [error for error in pool.map(lambda args: run(*args), runs) if error]
