@@ -21,9 +21,9 @@ Pagefind holds a bundle's whole index in memory while it writes it: about 60 KB 
 benchmark's events and statements, 350 KB per source (their texts). So a large site is indexed in
 bundles of consecutive dates, of at most BUNDLE_PAGES (a source counting one more per 2,000
 characters of its text), about 190 MB each: the first bundle in `site/pagefind/`, the others in
-`site/pagefind/2/`, `3/`, ... `pagefind/bundles.json` lists them in date order (undated pages last),
-and the search page searches them all and joins the results: by score for best match first, bundle
-after bundle when ordered by date.
+`site/pagefind/2/`, `3/`, ... `pagefind/bundles.json` lists them in date order (undated pages last).
+The search page merges them into one Pagefind for best match first, and searches each dated bundle
+apart when ordered by date, one bundle's results after the other's.
 """
 from __future__ import annotations
 
