@@ -12,7 +12,7 @@ from pathlib import Path
 
 from chronicle import pipeline
 from chronicle.problems import ContentErrors, summary_line
-from chronicle.search import SearchIndexError
+from chronicle.search_index import SearchIndexError
 from chronicle.write import UnsafePath
 
 HERE = Path(__file__).resolve().parent

@@ -18,7 +18,8 @@ to the bare loop run right after it (a pair sees the machine at about the same s
 time, the full build's time, CPU time, output size and Pagefind's memory (run last: its seconds of both
 cores at full load slowed the builds timed after it). Then it starts the preview's incremental path
 (chronicle/incremental.py), edits one event file at a time and reports the time from saving the file
-to the rebuilt site. Content and output go to
+to the rebuilt site, then to the search index's bundles made again (chronicle/preview_search.py).
+Content and output go to
 /dev/shm when it exists, so the disk does not dominate. Timings are reported, never asserted.
 
 With --hugo it runs the side-by-side comparison instead (see benchmarks/sidebyside.py): the same
@@ -77,17 +78,21 @@ def _measure_build(content: str, out: str, index: bool = True) -> dict:
 
 
 def preview_edits(content: Path, out: Path, edits: int = EDITS) -> dict:
-    """Time the preview's incremental path: save one event file, rebuild, repeat."""
+    """Time the preview's incremental path: save one event file, rebuild, repeat; and the search
+    index's bundles it makes again after each edit (in the background in the preview server)."""
     from chronicle.incremental import Preview
+    from chronicle.preview_search import SearchIndexer
 
-    preview = Preview(content, out)
+    indexer = SearchIndexer(out.with_name(out.name + "-search"), sys.stdout)
+    preview = Preview(content, out, on_pages=indexer.pages)
     started = time.perf_counter()
     report = preview.build()
     first = time.perf_counter() - started
     assert not report.problems, report.problems[:3]
+    indexer.index_changed()
     events = sorted((content / "events").glob("*.md"))
     step = max(1, len(events) // edits)
-    times, rendered, data = [], [], []
+    times, rendered, data, search = [], [], [], []
     for i in range(edits):
         path = events[(i * step + step // 2) % len(events)]
         text = path.read_text()
@@ -98,11 +103,14 @@ def preview_edits(content: Path, out: Path, edits: int = EDITS) -> dict:
         started = time.perf_counter()
         preview.finish()  # the feed, sitemap and exports, written after the browser reloads
         data.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        assert indexer.index_changed(), "the edited event's bundle was not indexed again"
+        search.append(time.perf_counter() - started)
         rendered.append(report.rendered)
         assert not report.problems, report.problems[:3]
     return {"first_build": first, "edit_median": statistics.median(times), "edit_max": max(times),
             "edits": times, "pages_rendered_median": statistics.median(rendered),
-            "data_files_median": statistics.median(data)}
+            "data_files_median": statistics.median(data), "search_median": statistics.median(search)}
 
 
 def run(sizes: list[int], repeat: int = 1) -> dict:
@@ -157,8 +165,8 @@ def machine() -> dict:
 
 HEADER = ("| events | pages | build without search | load | verify | link | render | write | search | "
           "full build | CPU time | bare loop | build ÷ bare loop | median pair | output | peak memory (build / largest child) | "
-          "preview edit (median / max) | then feeds and exports |\n"
-          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "preview edit (median / max) | then feeds and exports | then search index |\n"
+          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def table_row(size: dict) -> str:
@@ -171,7 +179,7 @@ def table_row(size: dict) -> str:
               f"{build['bytes'] / 1e6:.0f} MB",
               f"{build['peak_build_mb']:.0f} MB / {build['peak_children_mb']:.0f} MB",
               f"{preview['edit_median'] * 1000:.0f} / {preview['edit_max'] * 1000:.0f} ms",
-              f"{preview['data_files_median'] * 1000:.0f} ms"]
+              f"{preview['data_files_median'] * 1000:.0f} ms", f"{preview['search_median'] * 1000:.0f} ms"]
     return "| " + " | ".join(cells) + " |"
 
 

@@ -45,9 +45,14 @@ class Report:
 
 
 class Preview:
-    """A site kept up to date in `out_dir` as content and templates change."""
+    """A site kept up to date in `out_dir` as content and templates change.
 
-    def __init__(self, content_dir: Path, out_dir: Path, templates: Path = TEMPLATES, base_url: str | None = None):
+    `on_pages`, when given, is called after each successful rebuild with the graph, the pages rendered
+    (site path -> HTML) and the paths of the pages gone (the preview's search index: preview_search.py).
+    """
+
+    def __init__(self, content_dir: Path, out_dir: Path, templates: Path = TEMPLATES, base_url: str | None = None,
+                 on_pages=None):
         self.content_dir = Path(content_dir).resolve()
         self.out = Path(out_dir)
         self.templates = Path(templates).resolve()
@@ -61,6 +66,7 @@ class Preview:
         self.last_rendered: list = []  # pages rendered by the last rebuild, for tests and reports
         self._pending_data = None  # (site, specs) whose data files an update deferred
         self.env = environment(self.templates)
+        self.on_pages = on_pages
 
     # ------------------------------------------------------------------ full
 
@@ -81,6 +87,8 @@ class Preview:
         site = Site(graph, self.templates, self.base_url, self.env)  # records what each page reads
         files = site.render()
         rewritten, removed = self._write(files, complete=True)
+        if self.on_pages is not None:
+            self.on_pages(graph, {p: files[p] for p in site.deps}, self.deps.keys() - site.deps.keys())
         self._keep(graph, site.deps)
         self.last_rendered = sorted(site.deps)
         return Report(changed, rewritten, removed, len(site.deps), time.perf_counter() - started, full=True)
@@ -145,6 +153,8 @@ class Preview:
             files.update(site.data_files(specs))
         gone = self.deps.keys() - specs.keys()
         rewritten, removed = self._write(files, remove=gone)
+        if self.on_pages is not None:
+            self.on_pages(graph, {p: files[p] for p in site.deps}, gone)
         self._redeps(gone, site.deps)
         self.graph, self.problems = graph, []
         self.last_rendered = sorted(site.deps)

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import gc
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import kinds, views
+from . import kinds, search_index, views
 from .graph import Graph
 from .link import link
 from .load import load
 from .parallel import in_two_processes, second_process_pays
 from .problems import ContentErrors
 from .render import Site
-from .search import IndexStats, index_site
+from .search_index import IndexStats
 from .write import new_site, output_lock
 
 
@@ -80,15 +81,19 @@ def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
     problems = content.problems + graph.problems
     if problems:
         raise ContentErrors(problems)
-    stats = []
+    stats, copies = [], []  # copies: the search index's copies of the pages (search_index.Copies)
 
     def index_then_time(folder):
         timings["write"] = time.perf_counter() - writing
         with _stage(timings, "search"):
-            stats.append(index_site(folder))
+            stats.append(search_index.index_copies(copies[0], folder / search_index.BUNDLE))
+            shutil.rmtree(folder / search_index.COPIES)
 
     with new_site(Path(out_dir), before_swap=index_then_time if index else None) as writer:
         with _stage(timings, "render"):  # each page is written as soon as it is rendered
+            if index:  # and its copy for the search index made (search_index.py), by the same process
+                copies.append(search_index.Copies(writer.folder / search_index.COPIES, search_index.Plan.of(graph)))
+                writer.also = copies[0].add
             render_into(graph, writer, base_url)
         writing = time.perf_counter()
     if not index:

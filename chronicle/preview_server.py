@@ -11,7 +11,7 @@ server rather than patching livereload's. What it serves:
 - the reload channel, a WebSocket at `/_preview/reload`: the server tells every open page to reload after
   a rebuild (`Reloads.reload`). Nothing polls: watchfiles tells serve.py when files change;
 - other files of the site by `StaticFileHandler`, and `/pagefind/` from the latest search index, which is
-  made outside the preview folder (see serve.SearchIndexer).
+  made outside the preview folder, a folder per bundle (see preview_search.SearchIndexer).
 
 A request for anything that is not a plain site path (`..`, `.`, an empty segment such as `//`, a
 backslash, a control character: see `plain`) gets a 404, so no path outside the folder is read and no
@@ -29,7 +29,7 @@ from tornado.web import Application, HTTPError, RequestHandler, StaticFileHandle
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from .problems import visible
-from .search import BUNDLE
+from .search_index import BUNDLE
 
 PREFIX = "/_preview/"  # the server's own addresses; no site path starts with '_' (ids are [a-z0-9-])
 RELOAD_JS = (Path(__file__).with_name("preview_reload.js")).read_bytes()
@@ -88,8 +88,8 @@ def _send_reload(socket: WebSocketHandler) -> None:
 def application(site: Path, preview, indexer, reloads: Reloads) -> Application:
     """Return the Application serving `site` (the preview folder) and the search index of `indexer`.
 
-    `preview` (an incremental.Preview) says whether the content has problems; `indexer.current` is the
-    folder holding the latest `pagefind/` (None until the first index is made).
+    `preview` (an incremental.Preview) says whether the content has problems; `indexer.locate` says
+    where each file of the latest search index is, under `indexer.root` (None until it is made).
     """
     site = str(Path(site).resolve())
     return Application([
@@ -179,13 +179,13 @@ class _SiteFiles(StaticFileHandler):
 
 
 class _SearchFiles(_SiteFiles):
-    """The latest search index, served as /pagefind/ from the folder it was written to."""
+    """The latest search index, served as /pagefind/ from the folders its bundles were written to."""
 
     def parse_url_path(self, url_path: str) -> str:
-        current = self.settings["indexer"].current
-        if current is None or not plain(url_path):
+        found = self.settings["indexer"].locate(url_path) if plain(url_path) else None
+        if found is None:
             raise HTTPError(404)
-        return super().parse_url_path(f"{Path(current).name}/{BUNDLE}/{url_path}")
+        return super().parse_url_path(found)
 
 
 def error_page(problems: list, path: str) -> str:

@@ -1,179 +1,20 @@
-"""Search: what each page tells Pagefind (kind, date, filters), and indexing a built site with Pagefind.
+"""Search: what each record page tells the search index (kind, date, filters), and the timeline's filters.
 
-Pagefind (the PyPI package `pagefind[bin]`, which ships its binary) reads the built HTML and writes a
-static index into `site/pagefind/`, which the search page loads in the browser. Only the part of a
-page marked `data-pagefind-body` is indexed, so navigation, headers and footers are not; lists that
-only link to other pages are marked `data-pagefind-ignore`. The facets below become
-`data-pagefind-meta`, `data-pagefind-filter` and `data-pagefind-sort` attributes (see base.html).
-
-Pagefind holds the whole index in memory while it writes it, and that memory grows with the words of
-the pages one run indexes (about 1.45 GB for the 19,000 pages of the 10,000-event benchmark). So a site
-of more than BUNDLE_PAGES indexed pages is indexed in bundles of consecutive dates, one Pagefind run
-each: the first in `site/pagefind/`, the others in `site/pagefind/2/`, `3/`, ... `pagefind/bundles.json`
-lists them in date order (undated pages last), and the search page searches them all and joins the
-results: by score for best match first, bundle after bundle when ordered by date.
+The facets below become `data-pagefind-meta`, `data-pagefind-filter` and `data-pagefind-sort`
+attributes (see base.html); only the part of a page marked `data-pagefind-body` is indexed, so
+navigation, headers and footers are not, and lists that only link to other pages are marked
+`data-pagefind-ignore`. Making the index is search_index.py's.
 """
 from __future__ import annotations
 
-import json
-import math
-import os
-import re
-import shutil
-import subprocess
-import tempfile
-import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 from markupsafe import Markup
 
 from . import kinds, views
+from .graph import Graph
 from .html import escape
 from .kinds import ids_in
-from .graph import Graph
-
-BUNDLE = "pagefind"  # the index folder inside the site
-# Pagefind also writes its ready-made interfaces; the site has its own, so these are removed.
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-TIMEOUT = 600  # seconds; a site of tens of thousands of pages indexes in well under a minute
-BUNDLE_PAGES = 8000  # indexed pages per Pagefind run: the benchmark's 19,110 make three, of at most 496 MB
-BUNDLES_FILE = "bundles.json"  # in the first bundle's folder: {"bundles": ["", "2/", ...], "dated": n}
-HEAD = 32768  # bytes of a page read first to find its data-pagefind-body
-_SORT = re.compile(rb'data-pagefind-sort="date:([^"]*)"')
-
-
-class SearchIndexError(RuntimeError):
-    """Pagefind could not index the site; the message says why, in one or a few lines."""
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    pages: int  # pages in the index
-    files: int  # files of the index bundle
-    bytes: int  # their size on disk
-    seconds: float
-
-    def line(self) -> str:
-        return f"search index: {self.pages} pages, {self.files} files, {self.bytes / 1024:.0f} KiB"
-
-
-def index_site(site: Path, output: Path | None = None, bundle_pages: int = BUNDLE_PAGES) -> IndexStats:
-    """Index the built site at `site` with Pagefind; return what the index holds.
-
-    The index goes to `site/pagefind/` (or to `output`, for the preview server, which serves it from
-    elsewhere); in bundles of at most `bundle_pages` pages when the site has more. Raises
-    SearchIndexError with a readable message if Pagefind is missing or fails.
-    """
-    started = time.perf_counter()
-    site = Path(site).resolve()
-    output = Path(output).resolve() if output else site / BUNDLE
-    executable = _executable()
-    groups = bundles(site, output, bundle_pages)
-    if len(groups) == 1:
-        _pagefind(executable, site, output)
-    else:
-        for number, group in enumerate(groups, 1):
-            _pagefind_pages(executable, site, group.pages, output if number == 1 else output / str(number))
-    names = [""] + [f"{number}/" for number in range(2, len(groups) + 1)]
-    listed = {"bundles": names, "dated": sum(1 for group in groups if group.dated)}
-    (output / BUNDLES_FILE).write_text(json.dumps(listed) + "\n", encoding="utf-8")
-    for name in names:
-        for unused in UNUSED:
-            (output / name / unused).unlink(missing_ok=True)
-    files = [p for p in output.rglob("*") if p.is_file()]
-    pages = sum(1 for p in files if p.suffix == ".pf_fragment")
-    return IndexStats(pages, len(files), sum(p.stat().st_size for p in files), time.perf_counter() - started)
-
-
-class Bundle(NamedTuple):
-    pages: list  # site paths; [] for a site indexed whole
-    dated: bool  # whether any of its pages has a date to sort by
-
-
-def bundles(site: Path, output: Path, bundle_pages: int = BUNDLE_PAGES) -> list[Bundle]:
-    """Split the pages of `site` that Pagefind indexes into bundles of at most `bundle_pages`, in the
-    order of their dates (the `data-pagefind-sort` date; undated pages last, then by path).
-
-    A site of no more HTML pages than that is one bundle, `[Bundle([], True)]`, indexed whole, without
-    reading a page. The search page leaves the bundles without dates out of a search ordered by date: in
-    them, Pagefind would not leave out the undated pages, as it does in the others.
-    """
-    pages = []
-    for folder, subfolders, names in os.walk(site):
-        subfolders[:] = [name for name in subfolders if Path(folder, name) != output]
-        rel = os.path.relpath(folder, site)
-        pages += [name if rel == "." else f"{rel}/{name}" for name in names if name.endswith(".html")]
-    if len(pages) <= bundle_pages:
-        return [Bundle([], True)]
-    keyed = []
-    for rel in pages:
-        with open(site / rel, "rb") as page:
-            html = page.read(HEAD)  # where the page's body and its sort date are marked, as a rule
-            at = html.find(b"data-pagefind-body")
-            if at < 0 and len(html) == HEAD:
-                html += page.read()
-                at = html.find(b"data-pagefind-body")
-        if at >= 0:  # as Pagefind: once any page marks its body, pages without one are left out
-            found = _SORT.search(html, html.rfind(b"<", 0, at), html.find(b">", at)) or _SORT.search(html)
-            keyed.append((found is None, found.group(1) if found else b"", rel))
-    keyed.sort()
-    count = math.ceil(len(keyed) / bundle_pages)
-    size = math.ceil(len(keyed) / count) if keyed else 0
-    return [Bundle([rel for *_, rel in keyed[i:i + size]], not keyed[i][0])
-            for i in range(0, len(keyed), size)] or [Bundle([], True)]
-
-
-def _pagefind_pages(executable: Path, site: Path, pages: list, output: Path) -> None:
-    """Index only `pages` of `site`: Pagefind reads a folder beside it holding hard links to them (so
-    their addresses stay as they are), made and removed here."""
-    tree = Path(tempfile.mkdtemp(prefix=".search-", dir=site.parent))
-    try:
-        made = set()
-        for rel in pages:
-            target = tree / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            try:
-                os.link(site / rel, target)
-            except OSError:  # a file system without hard links
-                shutil.copyfile(site / rel, target)
-        _pagefind(executable, tree, output, shown=site)
-    finally:
-        shutil.rmtree(tree, ignore_errors=True)
-
-
-def _pagefind(executable: Path, site: Path, output: Path, shown: Path | None = None) -> None:
-    shown = shown or site  # the site a message names
-    command = [str(executable), "--site", str(site), "--output-path", str(output), "--keep-index-url", "--quiet"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise SearchIndexError(f"Pagefind did not finish indexing {shown} within {TIMEOUT} s") from None
-    except OSError as err:
-        raise SearchIndexError(f"could not run Pagefind ({executable}): {err.strerror or err}") from None
-    if result.returncode != 0 or not (output / "pagefind.js").is_file():
-        lines = [line for line in (result.stderr + result.stdout).splitlines() if line.strip()]
-        detail = "\n  ".join(lines[-8:]) or f"exit code {result.returncode}"
-        raise SearchIndexError(f"Pagefind could not index {shown}:\n  {detail}")
-
-
-def _executable() -> Path:
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        get_executable = None
-    executable = get_executable() if get_executable else None
-    if executable is None:
-        found = shutil.which("pagefind")
-        if not found:
-            raise SearchIndexError("Pagefind is not installed: run pip install -r requirements.txt "
-                                   "(it installs pagefind[bin], which ships the binary)")
-        executable = Path(found)
-    return executable
 
 
 # ---------------------------------------------------------------------- what pages tell the index
@@ -227,11 +68,16 @@ def page_facets(graph: Graph, path: str) -> Facets | None:
         value = graph.memo.get(("facet", *key), lambda key=key: _filter_span(graph, *key))
         if value is not None:
             spans.setdefault(*value)
-    date, sort = "", ""
-    if declared.dated:
-        when = graph.when(entry)
-        date, sort = when.words, when.iso("lower") or when.iso("upper")
-    return Facets(declared.label, date, sort, Markup("".join(spans.values())))
+    date = graph.when(entry).words if declared.dated else ""
+    return Facets(declared.label, date, sort_date(graph, kind, entry), Markup("".join(spans.values())))
+
+
+def sort_date(graph: Graph, kind: str, entry) -> str:
+    """Return the ISO date a record's page is sorted by in search results, or '' for an undated kind."""
+    if not kinds.KINDS[kind].dated:
+        return ""
+    when = graph.when(entry)
+    return when.iso("lower") or when.iso("upper")
 
 
 def _filter_span(graph: Graph, kind: str, rid: str) -> tuple | None:

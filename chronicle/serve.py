@@ -3,10 +3,10 @@
 Files are watched with watchfiles, which groups a burst of saves (an editor writing several files, a
 `git checkout` changing fifty) into one set of changes, so a burst gives one rebuild. The site is built
 into a temporary folder, never into site/, and served by `preview_server` (tornado), which tells the
-open pages to reload after each rebuild. After each successful rebuild the search index is remade in the
-background (see SearchIndexer). The temporary folder is removed however the server stops: Ctrl-C,
-SIGTERM, SIGHUP (a closed terminal), an error; the folder of a killed server (kill -9) is removed by the
-next preview that starts (see preview_folder).
+open pages to reload after each rebuild. After each successful rebuild the bundles of the search index
+holding a changed page are remade in the background (see preview_search.SearchIndexer). The temporary
+folder is removed however the server stops: Ctrl-C, SIGTERM, SIGHUP (a closed terminal), an error; the
+folder of a killed server (kill -9) is removed by the next preview that starts (see preview_folder).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from tornado.ioloop import IOLoop
 from .incremental import Preview
 from .preview_server import Reloads, application
 from .render import TEMPLATES
-from .search import BUNDLE, SearchIndexError, index_site
+from .preview_search import SearchIndexer
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEBOUNCE_MS = 1600  # longest a burst of changes is gathered before a rebuild
@@ -78,8 +78,8 @@ def _build_and_serve(content: Path, templates: Path, base_url, scratch: Path, ho
     site = scratch / "site"
     site.mkdir()
     stop = threading.Event()
-    indexer = SearchIndexer(site, scratch / "search", out)
-    preview = Preview(content, site, templates, base_url)
+    indexer = SearchIndexer(scratch / "search", out)
+    preview = Preview(content, site, templates, base_url, on_pages=indexer.pages)
     watchers: list[threading.Thread] = []
 
     def watch(reload_pages) -> None:  # called once the server listens
@@ -209,65 +209,6 @@ def _watch(preview: Preview, paths: list, stop: threading.Event, out, indexer: "
         deferred = True
         if not report.problems:
             indexer.request()
-
-
-class SearchIndexer:
-    """Remakes the preview's search index in the background, so that search works without slowing reloads.
-
-    At most one indexing runs at a time; a request that comes while one runs makes it run once more when
-    it ends (any number of requests meanwhile coalesce into that one). Each index is written to a fresh
-    folder outside the site (a full rebuild of the preview prunes files it did not write) and then
-    served as /pagefind/ by preview_server; the one before stays a while for pages still loading it.
-    """
-
-    def __init__(self, site: Path, root: Path, out):
-        self.site, self.root, self.out = site, root, out
-        self.current: Path | None = None  # the folder holding the latest pagefind/
-        self.runs = 0
-        self._lock = threading.Lock()
-        self._running = False
-        self._again = False
-        self._closed = False
-        self._thread: threading.Thread | None = None
-
-    def request(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            if self._running:
-                self._again = True
-                return
-            self._running = True
-            self._thread = threading.Thread(target=self._run, name="chronicle-search", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            self.runs += 1
-            folder = self.root / str(self.runs)
-            try:
-                index_site(self.site, folder / BUNDLE)
-            except SearchIndexError as err:
-                print(f"search index not updated: {err}", file=self.out, flush=True)
-                shutil.rmtree(folder, ignore_errors=True)
-            else:
-                self.current = folder
-                for old in self.root.iterdir():  # keep the latest two
-                    if old.name.isdigit() and int(old.name) < self.runs - 1:
-                        shutil.rmtree(old, ignore_errors=True)
-            with self._lock:
-                if not self._again or self._closed:
-                    self._running = False
-                    return
-                self._again = False
-
-    def close(self, timeout: float = 30) -> None:
-        """Let a running indexing finish (its files go with the preview folder) and start no other."""
-        with self._lock:
-            self._closed = True
-            thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
 
 
 def _relevant(change, path: str) -> bool:

@@ -136,11 +136,14 @@ class SiteWriter:
 
     A forked rendering process writes its own pages through the writer it inherits; `paths` lists what
     this process wrote, so that the parent can check, before the swap, that no path was written twice.
+    `also`, when set, is called with each (path, data) written, in the process that wrote it (the
+    search index's copies of the pages: search_index.Copies.add).
     """
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.paths: list = []
+        self.also = None
         self._root = os.fspath(folder) + os.sep
         self._made: set = set()
 
@@ -159,6 +162,8 @@ class SiteWriter:
         finally:
             os.close(fd)
         self.paths.append(rel)
+        if self.also is not None:
+            self.also(rel, data)
 
 
 @contextmanager

@@ -43,6 +43,7 @@ def test_benchmark_reports_every_stage(capsys):
     pairs = [b / r for b, r in zip(size["all_builds_without_search"], size["all_bare_loops"])]
     assert size["paired_ratios"] == pairs and size["paired_ratio_median"] == sorted(pairs)[len(pairs) // 2]
     assert len(size["preview"]["edits"]) == run.EDITS and size["preview"]["pages_rendered_median"] > 0
+    assert size["preview"]["search_median"] > 0
     assert capsys.readouterr().out.startswith("| 40 |")
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,7 +22,7 @@ import pytest  # noqa: E402
 from browser import AXE, browser, require, serve  # noqa: E402
 from conftest import ROOT, run_build  # noqa: E402
 
-from chronicle import kinds, pipeline, search  # noqa: E402
+from chronicle import kinds, pipeline, search_index  # noqa: E402
 
 CONTENT = ROOT / "content"
 AXE_RUN = ("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
@@ -40,6 +40,17 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def graph():
     return pipeline.check(CONTENT)
+
+
+@pytest.fixture(scope="module")
+def synthetic_site(tmp_path_factory):
+    """A synthetic chronology large enough for the two rendering processes, built with its index."""
+    from benchmarks.synthetic import generate
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    generate(folder / "content", events=300)
+    pipeline.build(folder / "content", folder / "site")
+    return folder / "site"
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +103,10 @@ def sources_mentioning(graph, word: str) -> set[str]:
 def test_the_build_indexes_every_record_page_and_only_those(site, graph):
     bundle = site / "pagefind"
     assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
-    assert not any((bundle / name).exists() for name in search.UNUSED)
-    records = sum(len(graph.entries[kind]) for kind in kinds.KINDS)
-    assert len(list((bundle / "fragment").glob("*.pf_fragment"))) == records
+    assert not any((bundle / name).exists() for name in search_index.UNUSED)
+    records = {f"{kind}/{rid}.html" for kind in kinds.KINDS for rid in graph.entries[kind]}
+    assert set(fragments(site)) == records
+    assert not (site / search_index.COPIES).exists()  # the copies Pagefind read are gone
 
 
 def fragments(site: Path) -> dict[str, dict]:
@@ -107,6 +119,11 @@ def fragments_in(bundle: Path) -> dict[str, dict]:
         data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
         out[data["url"].removeprefix("/")] = data
     return out
+
+
+def word_index(bundle: Path) -> dict[str, bytes]:
+    """The files of a bundle's word index (named by the hash of their content)."""
+    return {p.name: p.read_bytes() for p in (bundle / "index").iterdir()}
 
 
 def test_only_page_content_is_indexed(site, graph):
@@ -129,6 +146,72 @@ def test_only_page_content_is_indexed(site, graph):
                     assert line not in indexed[f"sources/{sid}.html"]["content"], (sid, n)
 
 
+def index_of_pages(site: Path, pages, folder: Path) -> Path:
+    """Index the built pages `pages` of `site` whole, as Pagefind reads a site (in the order of their
+    paths, as the copies are); return the bundle."""
+    for rel in sorted(pages):
+        (folder / "pages" / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(site / rel, folder / "pages" / rel)
+    search_index.run_bundles([(folder / "pages", folder / "index")])
+    return folder / "index"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """The hostile chronology of test_hostile.py, its texts also naming the markup a copy cuts."""
+    from conftest import write_tree
+    from test_hostile import hostile_files
+
+    files = hostile_files()
+    files["events/hostile.md"] += "\nIt says data-pagefind-ignore> and </section> <p data-pagefind-ignore>.\n"
+    folder = tmp_path_factory.mktemp("hostile")
+    pipeline.build(write_tree(folder / "content", files), folder / "site")
+    return folder / "site"
+
+
+@pytest.mark.parametrize("which", ["site", "synthetic_site", "hostile_site"])
+def test_the_copies_index_as_the_pages_would(which, tmp_path, request):
+    """A copy leaves out what Pagefind ignores (lists of other records): the index made from the copies
+    is the one Pagefind makes from the whole pages, to the byte (but for its filter files, whose order
+    Pagefind varies), words, their places and weights, excerpts, filters and metadata."""
+    built = request.getfixturevalue(which)
+    pages = [p.relative_to(built).as_posix() for p in built.rglob("*.html") if "data-pagefind-body" in p.read_text()]
+    whole = index_of_pages(built, pages, tmp_path)
+    assert set(fragments(built)) == set(pages)  # those rendered by either process
+    assert fragments_in(whole) == fragments(built)
+    assert word_index(whole) == word_index(built / "pagefind")
+
+
+def test_two_builds_in_two_processes_make_the_same_index(synthetic_site, tmp_path):
+    """Either rendering process makes the copies of the pages it renders, in an order that varies;
+    Pagefind reads them in the order of their paths, and numbers them alike (its filter files aside).
+    Built in /dev/shm where there is one: on tmpfs a folder lists its files in the order they were made."""
+    shm = Path("/dev/shm")
+    scratch = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path
+    try:
+        sites = [scratch / "first", scratch / "second"]
+        for site in sites:
+            pipeline.build(synthetic_site.parent / "content", site)
+        varies = lambda p: p.parts[0] == "filter" or p.suffix == ".pf_meta" or p.name == "pagefind-entry.json"  # noqa: E731
+        files = [{p.relative_to(site / "pagefind"): p.read_bytes() for p in (site / "pagefind").rglob("*")
+                  if p.is_file() and not varies(p.relative_to(site / "pagefind"))} for site in sites]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    assert files[0] == files[1]
+
+
+def test_a_copy_keeps_a_text_that_names_the_ignore_attribute():
+    html = ('<!DOCTYPE html>\n<html lang="en">\n<head></head><body><main id="content" data-pagefind-body>'
+            '<p>Write data-pagefind-ignore in a tag</p><p class="x" data-pagefind-ignore>cut</p>'
+            '<section data-pagefind-ignore><ul><li>cut too</li></ul></section><p>kept</p>'
+            '<div hidden data-pagefind-ignore><span data-pagefind-filter="kind">Event</span></div>'
+            '</main></body></html>')
+    assert search_index.search_copy(html) == (
+        '<html lang="en"><body><main id="content" data-pagefind-body><p>Write data-pagefind-ignore in a tag</p>'
+        '<p>kept</p><div hidden data-pagefind-ignore><span data-pagefind-filter="kind">Event</span></div>'
+        '</main></body></html>')
+
+
 def test_a_failed_indexing_leaves_the_previous_site(tmp_path):
     out = tmp_path / "site"
     assert run_build("--content", CONTENT, "--out", out).returncode == 0
@@ -136,60 +219,59 @@ def test_a_failed_indexing_leaves_the_previous_site(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(CONTENT), "--out", str(out)],
                             capture_output=True, text=True, env={**os.environ, "PAGEFIND_BINARY_PATH": "/bin/false"})
     assert result.returncode == 3
-    assert "error: Pagefind could not index" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: Pagefind could not index the site:\n  exit code 1\n")
+    assert "Traceback" not in result.stderr
     assert "the previous site was left as it was" in result.stderr
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_index_site_reports_a_missing_binary_clearly(tmp_path, monkeypatch):
+def test_a_missing_binary_is_reported_clearly(tmp_path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
-    with pytest.raises(search.SearchIndexError, match="could not run Pagefind"):
-        search.index_site(tmp_path)
+    (tmp_path / "copies").mkdir()
+    with pytest.raises(search_index.SearchIndexError) as err:
+        search_index.run_bundles([(tmp_path / "copies", tmp_path / "index")])
+    assert str(err.value) == f"could not run Pagefind ({tmp_path / 'no-such-pagefind'}): No such file or directory"
 
 
-def sort_dates(site: Path) -> dict[str, str]:
-    """Each indexed page's data-pagefind-sort date ('' when it has none), read from the HTML."""
-    out = {}
-    for path in site.rglob("*.html"):
-        html = path.read_text(encoding="utf-8")
-        if "data-pagefind-body" in html and "pagefind" not in path.relative_to(site).parts[:1]:
-            found = re.search(r'data-pagefind-sort="date:([^"]*)"', html)
-            out[path.relative_to(site).as_posix()] = found.group(1) if found else ""
-    return out
+SPLIT = 60  # pages per bundle of split_site
 
 
 @pytest.fixture(scope="module")
-def split_site(site, tmp_path_factory):
-    """The same site, its index made in bundles of at most 60 pages."""
+def split_site(tmp_path_factory):
+    """The shipped content built with its index in bundles of at most SPLIT pages."""
     out = tmp_path_factory.mktemp("split") / "site"
-    shutil.copytree(site, out, ignore=shutil.ignore_patterns("pagefind"))
-    stats = search.index_site(out, bundle_pages=60)
-    assert stats.pages == len(sort_dates(out))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "BUNDLE_PAGES", SPLIT)
+        pipeline.build(CONTENT, out)
     return out
 
 
 def test_a_site_of_few_pages_is_one_bundle(site, graph):
-    assert search.bundles(site, site / "pagefind") == [search.Bundle([], True)]
+    assert search_index.Plan.of(graph).starts[1:] == []
     assert json.loads((site / "pagefind" / "bundles.json").read_text()) == {"bundles": [""], "dated": 1}
 
 
-def test_a_large_index_is_split_in_bundles_of_consecutive_dates(site, split_site):
-    dates = sort_dates(site)
-    groups = [group.pages for group in search.bundles(site, site / "pagefind", 60)]
-    assert len(groups) == 3 and all(len(g) <= 60 for g in groups)
-    assert sorted(p for g in groups for p in g) == sorted(dates)  # each indexed page once; no other page
-    keys = [(dates[p] == "", dates[p]) for g in groups for p in g]
+def test_a_large_index_is_split_in_bundles_of_consecutive_dates(graph, split_site):
+    plan = search_index.Plan.of(graph, SPLIT)
+    groups: dict = {}
+    for path, bundle in plan.bundle.items():
+        groups.setdefault(bundle, []).append(search_index.page_key(graph, path))
+    assert sorted(groups) == list(range(len(groups))) and len(groups) >= 3
+    keys = [key for b in sorted(groups) for key in sorted(groups[b])]
     assert keys == sorted(keys)  # in date order across bundles, the undated last
-    dated = sum(1 for g in groups if any(dates[p] for p in g))
-    assert dated == 2  # the third holds only pages without a date
-    assert json.loads((split_site / "pagefind" / "bundles.json").read_text()) == {"bundles": ["", "2/", "3/"],
-                                                                                   "dated": dated}
-    for number, group in enumerate(groups, 1):  # each bundle indexes its pages, at their own addresses
-        bundle = split_site / "pagefind" / ("" if number == 1 else str(number))
-        assert set(fragments_in(bundle)) == set(group)
-        assert not any((bundle / name).exists() for name in search.UNUSED)
-    assert sorted(p.name for p in split_site.parent.iterdir()) == ["site"]  # the linked copies are gone
+    weight = lambda key: 1 + (len(graph.texts[key[2][8:-5]].text) // search_index.TEXT_PAGE  # noqa: E731
+                              if key[2].startswith("sources/") else 0)
+    assert all(sum(map(weight, group)) <= SPLIT + max(map(weight, group)) for group in groups.values())
+    assert json.loads((split_site / "pagefind" / "bundles.json").read_text()) == {
+        "bundles": [search_index.bundle_name(b) for b in sorted(groups)],
+        "dated": sum(1 for b in groups if not min(groups[b])[0])}
+    for bundle, group in groups.items():  # each bundle indexes its pages, at their own addresses
+        folder = split_site / "pagefind" / search_index.bundle_name(bundle)
+        assert set(fragments_in(folder)) == {key[2] for key in group}
+        assert not any((folder / name).exists() for name in search_index.UNUSED)
+    assert sorted(p.name for p in split_site.parent.iterdir()) == ["site"]
+    assert not (split_site / search_index.COPIES).exists()
 
 
 # ---------------------------------------------------------------------- search in the browser
@@ -492,6 +574,17 @@ def search_weight(chromium, site, term: str = "expendable") -> dict[str, tuple[i
     return sizes
 
 
+def test_a_bundled_index_loads_one_pagefind_unless_ordered_by_date(chromium, split_site):
+    """Best match first, the bundles are merged into the first one's Pagefind: one script, one WebAssembly
+    module. Ordered by date, each dated bundle is searched by a Pagefind of its own besides."""
+    listing = json.loads((split_site / "pagefind" / "bundles.json").read_text())
+    assert len(listing["bundles"]) > 2
+    best = search_weight(chromium, split_site)
+    assert best["wasm"][0] == 1 and best["js"][0] == 3  # search.js, pagefind.js and its worker
+    by_date = search_weight(chromium, split_site, "expendable&sort=date-asc")
+    assert by_date["wasm"][0] == 1 + listing["dated"]
+
+
 def test_one_search_downloads_little(chromium, site):
     sizes = search_weight(chromium, site)
     assert sizes["search"][1] < 250_000, sizes  # about 95 KB of script, 72 KB of WebAssembly, the rest index
@@ -501,8 +594,6 @@ def test_one_search_downloads_little(chromium, site):
 if __name__ == "__main__":
     if sys.argv[1:] != ["--weight"]:
         sys.exit("usage: python tests/test_search.py --weight")
-    import tempfile
-
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "site"
         pipeline.build(CONTENT, out)

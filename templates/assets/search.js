@@ -2,7 +2,10 @@
    The address keeps the search (?q=…&person=…&sort=…), so a search can be shared and bookmarked.
    No dependency; works at any sub-path, because every URL is resolved relative to this script.
    A large site's index comes in bundles of consecutive dates (pagefind/bundles.json lists them, in date
-   order): each is searched by its own Pagefind instance and their answers are joined here. */
+   order). Best match first, the first bundle's Pagefind searches them all, the others merged into it
+   (mergeIndex: one WebAssembly module and one worker for all; it joins their results by score and adds
+   up their filter counts). Ordered by date, each dated bundle is searched by a Pagefind of its own,
+   loaded at the first such search, and their results follow each other here. */
 (function () {
   "use strict";
   var PAGE = 20; // results loaded at a time
@@ -21,7 +24,9 @@
     return;
   }
 
-  var indexes = [], dated = 1, results = [], shown = 0, generation = 0, timer = null, labels = {};
+  var names = [], dated = 1, merged = null, byDate = null;
+  var results = [], shown = 0, generation = 0, timer = null, labels = {};
+  var OPTIONS = { excerptLength: 24 };
 
   // The bundles' filter counts, added up: {filter: {value: count}}.
   function added(countsList) {
@@ -37,18 +42,26 @@
     return total;
   }
 
-  // One search over every bundle. Ordered by date, the bundles' results follow each other (bundles hold
-  // consecutive dates, and those after the first `dated` hold no date); best match first, they are
-  // merged by score (a stable sort keeps ties in order).
+  var bundle = function (name, tag) {
+    return import(new URL("pagefind/" + name + "pagefind.js" + (tag || ""), siteRoot).href);
+  };
+
+  // One search over every bundle: see the top of this file.
   function searchAll(q, options) {
-    var asked = options.sort ? indexes.slice(0, dated) : indexes;
-    return Promise.all(asked.map(function (index) { return index.search(q, options); })).then(function (found) {
+    if (!merged) return Promise.resolve({ results: [], filters: {} }); // nothing is indexed
+    if (!options.sort || names.length === 1) return merged.search(q, options);
+    byDate = byDate || Promise.all(names.slice(0, dated).map(function (name) {
+      return bundle(name, "?by-date").then(function (index) { // another module, so another Pagefind
+        return index.options(OPTIONS).then(function () { return index; });
+      });
+    }));
+    return byDate.then(function (indexes) {
+      return Promise.all(indexes.map(function (index) { return index.search(q, options); }));
+    }).then(function (found) {
       if (found.some(function (f) { return !f; })) return null;
-      if (found.length === 1) return found[0];
-      var parts = options.sort && options.sort.date === "desc" ? found.slice().reverse() : found;
-      var joined = [].concat.apply([], parts.map(function (f) { return f.results; }));
-      if (!options.sort) joined.sort(function (a, b) { return b.score - a.score; });
-      return { results: joined, filters: added(found.map(function (f) { return f.filters; })) };
+      var parts = options.sort.date === "desc" ? found.slice().reverse() : found;
+      return { results: [].concat.apply([], parts.map(function (f) { return f.results; })),
+               filters: added(found.map(function (f) { return f.filters; })) };
     });
   }
 
@@ -198,22 +211,23 @@
 
   readUrl();
   form.hidden = false;
-  var bundle = function (name) { return import(new URL("pagefind/" + name + "pagefind.js", siteRoot).href); };
-  var names = fetch(new URL("pagefind/bundles.json", siteRoot).href).then(function (response) {
+  var first = bundle("").catch(function (err) { return err; }); // loads while the list comes: most sites have it
+  fetch(new URL("pagefind/bundles.json", siteRoot).href).then(function (response) {
     return response.ok ? response.json() : { bundles: [""], dated: 1 }; // without the list, the one bundle
   }).then(function (list) {
+    names = list.bundles;
     dated = list.dated;
-    return list.bundles;
-  });
-  Promise.all([bundle(""), names]).then(function (both) { // the first bundle loads while the list comes
-    return Promise.all([both[0]].concat(both[1].slice(1).map(bundle)));
-  }).then(function (modules) {
-    indexes = modules;
-    return Promise.all(modules.map(function (index) {
-      return index.options({ excerptLength: 24 }).then(function () { return index.filters(); });
-    }));
-  }).then(function (countsList) {
-    var counts = added(countsList);
+    if (!names.length) return {};
+    var primary = names[0] ? bundle(names[0]) : first.then(function (m) { if (m instanceof Error) throw m; return m; });
+    return primary.then(function (index) {
+      merged = index;
+      return index.options(OPTIONS);
+    }).then(function () {
+      return Promise.all(names.slice(1).map(function (name) {
+        return merged.mergeIndex(new URL("pagefind/" + name, siteRoot).href, OPTIONS);
+      }));
+    }).then(function () { return merged.filters(); });
+  }).then(function (counts) {
     labels = counts;
     fillFilters(counts);
     form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); search(); });
