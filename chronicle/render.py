@@ -107,7 +107,7 @@ class Site:
             description=description or self.chronology.description,
             canonical=(self.base_url + path) if self.base_url else "",
             jsonld=(jsonld_data if isinstance(jsonld_data, Markup) else jsonld.script(jsonld_data)) if jsonld_data else "",
-            graph=self.graph, views=views, urls=urls, when=self.graph.when, **context)
+            views=views, **context)
         self.files[path] = text
 
     def _parts(self, path: str) -> Parts:
