@@ -59,11 +59,14 @@ class Graph:
         self.texts = Records("sources", self.texts, self.reads)
 
     def adopt(self, old: "Graph", changed: set) -> None:
-        """Take the indexes of `old` whose keys are not among the `changed` ones (for the preview:
-        incremental.changed_keys compares them), rather than make them again."""
+        """Follow `old`, the preview's previous graph, given the keys that `changed` between them
+        (incremental.changed_keys): take its memo, less what was made from those keys, and its indexes
+        whose keys did not change, rather than make them again; then record reads, as it did."""
+        old.memo.forget(changed)
         for key, value in old._indexes.items():
-            if key not in changed and (key != "positions" or ORDER not in changed):
+            if key not in changed:
                 self._indexes.setdefault(key, value)
+        self.track(old.reads, old.memo)
 
     @property
     def timeline(self) -> list:
@@ -156,9 +159,9 @@ class Graph:
 
     def positions(self) -> dict:
         """Return each event's position on the timeline, recording nothing (for indexes and linking)."""
-        found = self._indexes.get("positions")
+        found = self._indexes.get(ORDER)  # kept under the key of what it is made from
         if found is None:
-            found = self._indexes["positions"] = {eid: i for i, eid in enumerate(self._timeline)}
+            found = self._indexes[ORDER] = {eid: i for i, eid in enumerate(self._timeline)}
         return found
 
 

@@ -137,9 +137,7 @@ class Preview:
             self.problems = sorted(set(problems))
             return Report(shown, seconds=time.perf_counter() - started, problems=self.problems)
         keys = changed_keys(self.graph, graph)
-        self.graph.memo.forget(keys)  # what was made from them; the rest is carried to the new graph
-        graph.adopt(self.graph, keys)
-        graph.track(self.graph.reads, self.graph.memo)
+        graph.adopt(self.graph, keys)  # the memo and indexes not made from them, and the recording
         site = Site(graph, self.templates, self.base_url, self.env)
         specs = site.specs()
         affected = set().union(*(self.users.get(key, ()) for key in keys))

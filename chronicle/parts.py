@@ -107,7 +107,7 @@ class Parts:
 
     def _chip(self, kind: str, rid: str) -> str:
         """A link to an entity as a chip, made once for the pages of a folder (per name it shows)."""
-        ref = views.refs(self.graph, kind, [rid])[0]
+        ref = views.ref(self.graph, kind, rid)
         key = (kind, ref["href"], ref["title"])
         chip = self._chips.get(key)
         if chip is None:

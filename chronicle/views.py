@@ -98,14 +98,17 @@ def citations(graph: Graph, kind: str, rid: str) -> list[Cite]:
             for i, q in enumerate(graph.quotes_of(kind, rid))]
 
 
+def ref(graph: Graph, kind: str, rid: str) -> dict:
+    """Return link data for one record, {"id", "kind", "title", "href"}, kept in the graph's memo (an
+    event is listed on some ten pages: as related, next, previous, reported...); the same dict each
+    time, so it is not to be changed."""
+    return graph.memo.get(("ref", kind, rid), lambda: {"id": rid, "kind": kind, "title": title_of(graph, kind, rid),
+                                                       "href": urls.page(kind, rid)})
+
+
 def refs(graph: Graph, kind: str, ids) -> list[dict]:
-    """Return link data for a list of ids of one kind: {"id", "kind", "title", "href"} each, made once
-    per graph (an event is listed on some ten pages: as related, next, previous, reported...); the
-    same dict each time, so it is not to be changed."""
-    get = graph.memo.get
-    return [get(("ref", kind, rid), lambda rid=rid: {"id": rid, "kind": kind, "title": title_of(graph, kind, rid),
-                                                     "href": urls.page(kind, rid)})
-            for rid in ids]
+    """Return link data for a list of ids of one kind (see `ref`)."""
+    return [ref(graph, kind, rid) for rid in ids]
 
 
 def related_events(graph: Graph, rid: str) -> list[dict]:
@@ -163,7 +166,7 @@ def _nearest(positions: list, here: int, k: int) -> list:
 
 def neighbours(graph: Graph, rid: str) -> tuple:
     """Return link data for the previous and next events on the timeline (or None)."""
-    return tuple(refs(graph, "events", [eid])[0] if eid else None for eid in graph.neighbours(rid))
+    return tuple(ref(graph, "events", eid) if eid else None for eid in graph.neighbours(rid))
 
 
 def source_paragraphs(graph: Graph, sid: str):
@@ -390,7 +393,7 @@ def record_fields(graph: Graph, kind: str, rid: str) -> list[dict]:
         item = {"label": name.replace("_", " ").capitalize()}
         if name in declared.references:
             among = declared.references[name]
-            item["refs"] = [refs(graph, graph.kind_of(ref, among), [ref])[0] for ref in kinds.ids_in(value)]
+            item["refs"] = [ref(graph, graph.kind_of(rid, among), rid) for rid in kinds.ids_in(value)]
         elif name == declared.dated:
             item["when"] = graph.when(entry)
         else:
