@@ -92,3 +92,18 @@ def test_a_capture_needs_when_and_how(make_content):
     ("notes.txt", "x.capture.txt"), ("page.htm", "x.capture.htm")])
 def test_capture_names_keep_the_original_suffix(original, expected):
     assert captures.name_for("x", original) == expected
+
+
+def test_the_capture_in_the_exports(make_content):
+    from chronicle import export
+    from chronicle.link import link
+    from chronicle.load import load
+
+    graph = link(load(make_content(with_capture())))
+    [item] = export.csl(graph)
+    assert item["accessed"] == {"date-parts": [[2026, 12, 4]]}
+    assert "Archived copy: https://archive.example/2024/art\nCapture: A saved web page, imported with chronicle." \
+        in item["note"]
+    [record] = export.chronology(graph)["records"]["sources"]
+    assert (record["capture"], record["capture_sha256"], record["captured"]) == \
+        ("art.capture.html", sha(CAPTURE), "2026-12-04")
