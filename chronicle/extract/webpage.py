@@ -71,14 +71,26 @@ def parse(html: str, name: str):
 
 def article_lines(tree) -> list[str]:
     """Return the article's paragraphs, one a line: trafilatura's precise extraction, or its default one."""
-    default = _lines(trafilatura.extract(tree, **_OPTIONS))
-    precise = _lines(trafilatura.extract(tree, favor_precision=True, **_OPTIONS))
-    if _words(precise) >= _PRECISION_KEEPS_AT_LEAST * _words(default):
+    default = extracted_lines(tree)
+    precise = extracted_lines(tree, favor_precision=True)
+    return choose(precise, default)
+
+
+def choose(precise: list[str], default: list[str]) -> list[str]:
+    """Return the precise extraction unless it kept under a fifth of the default one's words."""
+    if words(precise) >= _PRECISION_KEEPS_AT_LEAST * words(default):
         return precise
     return default
 
 
-def _words(lines: list[str]) -> int:
+def extracted_lines(tree, **options) -> list[str]:
+    """Return trafilatura's extraction of the article with `options` (its documented ones), one paragraph
+    a line: comments left out, as XML turned into lines."""
+    return _lines(trafilatura.extract(tree, **{**_OPTIONS, **options}))
+
+
+def words(lines: list[str]) -> int:
+    """Return the number of words in `lines`."""
     return sum(len(line.split()) for line in lines)
 
 
