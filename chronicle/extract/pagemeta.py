@@ -45,16 +45,29 @@ def title(page: Page) -> Found:
 
 
 def headline(page: Page) -> Found:
-    """Return the headline as printed: the article's <h1>, else JSON-LD headline, else og:title."""
-    inside = [h for h in page.tree.xpath("//article//h1") if _text(h)]
-    anywhere = [h for h in page.tree.iter("h1") if _text(h)]
-    if inside:
-        return Found(_text(inside[0]), "the article's <h1> heading")
-    if len(anywhere) == 1:  # several <h1> are usually the site's name and the headline: cannot tell which
-        return Found(_text(anywhere[0]), "the page's <h1> heading")
+    """Return the headline as printed: the <h1> the page's titles agree with most, else the JSON-LD
+    headline, else og:title."""
+    titles = [page.first_meta("og:title").value, title(page).value, page.article.get("headline")]
+    named = set(_words(" ".join(t for t in titles if isinstance(t, str))))
+    site = set(_words(publisher(page).value or ""))
+    best, best_score = None, 0
+    for xpath, where in (("//article//h1", "the article's <h1> heading"), ("//h1", "the page's <h1> heading")):
+        for element in page.tree.xpath(xpath):
+            words = _words(_text(element))
+            score = sum(word in named for word in words)
+            # An <h1> that is the site's name, or most of whose words are not in the page's titles, is
+            # the site's or a section's heading, not the article's.
+            if words and score * 2 >= len(words) and not set(words) <= site and score > best_score:
+                best, best_score = Found(_text(element), where), score
+    if best is not None:
+        return best
     if isinstance(page.article.get("headline"), str) and page.article["headline"].strip():
         return Found(" ".join(page.article["headline"].split()), "the page's JSON-LD headline")
     return page.first_meta("og:title", "twitter:title")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 def authors(page: Page) -> Found:
@@ -69,16 +82,35 @@ def authors(page: Page) -> Found:
     for xpath, where in (("//*[@itemprop='author']", "the byline marked itemprop=author"),
                          ("//a[@rel='author']", "the byline's rel=author link"),
                          ("//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')]", "the byline")):
-        found = [name for name in (_unby(_text(e)) for e in page.tree.xpath(xpath)) if 0 < len(name.split()) <= 6]
+        found = [name for name in (_unby(_byline_name(e)) for e in page.tree.xpath(xpath)) if 0 < len(name.split()) <= 6]
         if found:
-            return Found(list(dict.fromkeys(found)), where)
+            # Several itemprop=author or rel=author marks are several authors; several elements of class
+            # "byline" are the byline and, often, an author's note at the end: the first is the byline.
+            return Found(list(dict.fromkeys(found)) if where != "the byline" else found[:1], where)
     return NO_AUTHORS
+
+
+def _byline_name(element) -> str:
+    """Return the name in a byline element: its itemprop=name or its link when it has one, else its text up
+    to a line break or a date (a byline often holds the date too); "" for an e-mail address."""
+    for xpath in (".//*[@itemprop='name']", ".//a[not(starts-with(@href, 'mailto:'))]"):
+        for inner in element.xpath(xpath):
+            if _text(inner):
+                return _text(inner)
+    parts = [element.text or ""]
+    for child in element:
+        kind = f"{child.tag} {child.get('class') or ''}".lower()
+        if child.tag in ("br", "time") or "date" in kind or "time" in kind:
+            break
+        parts += [*child.itertext(), child.tail or ""]
+    name = " ".join("".join(parts).split())
+    return "" if "@" in name else name
 
 
 def publisher(page: Page) -> Found:
     """Return the publisher's name: og:site_name, else JSON-LD publisher.name, else application-name."""
     found = page.first_meta("og:site_name")
-    if found.value:
+    if found.value and not _http(found.value):  # some sites put their address there, not their name
         return found
     names = _names(page.article.get("publisher"))
     if names:
@@ -186,6 +218,7 @@ def _http(value) -> bool:
 
 
 def _text(element) -> str:
+    """Return an element's text with its whitespace collapsed (its parts joined as the page shows them)."""
     return " ".join("".join(element.itertext()).split())
 
 
