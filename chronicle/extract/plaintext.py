@@ -1,5 +1,6 @@
 """A plain text file as a source text, and the lines of it that look like page chrome (proposals)."""
 
+import codecs
 import re
 
 from .article import NO_AUTHORS, NOT_FOUND, Article, ExtractError, lines_as_text
@@ -47,10 +48,13 @@ _PARAGRAPH_WORDS = 30  # a line this long is prose: the list of other things has
 
 def article(data: bytes, path) -> Article:
     """Return a plain text file as the article, with the page-chrome lines it proposes."""
+    # UTF-8, or UTF-16 when a byte-order mark says so (as Windows' Notepad saves "Unicode").
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     try:
-        decoded = data.decode("utf-8-sig")
+        decoded = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ExtractError(f"{path}: is not UTF-8 text (byte {err.start}: {err.reason}); save it as UTF-8") from None
+        raise ExtractError(f"{path}: is not {'UTF-16' if utf16 else 'UTF-8'} text (byte {err.start}: {err.reason}); "
+                           "save it as UTF-8") from None
     if "\x00" in decoded:
         raise ExtractError(f"{path}: holds NUL characters: a binary file, not text")
     text = lines_as_text(decoded.replace("\r\n", "\n").replace("\r", "\n").split("\n"))

@@ -18,6 +18,10 @@ _DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)|
 _PRESCAN = 4096
 # Labels the HTML standard decodes as windows-1252: pages that say latin-1 often use its extra characters.
 _AS_WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii", "cp819"}
+# charset_normalizer's names of the single-byte code pages for Latin scripts.
+_LATIN_CODE_PAGES = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3", "iso8859_4",
+                     "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "mac_roman",
+                     "mac_latin2", "cp850", "cp437"}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 # trafilatura's documented options, chosen by the benchmark (benchmarks/extraction.py): comments are not
@@ -50,6 +54,13 @@ def decode(data: bytes, name: str) -> str:
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise ExtractError(f"{name}: cannot tell the character encoding of this page (it may not be text)")
+    if best.encoding in _LATIN_CODE_PAGES:
+        # Latin code pages differ in a few letters that statistics over a page cannot tell apart (é
+        # vs č); a page that declares none is windows-1252 by the HTML standard's fallback.
+        try:
+            return data.decode("windows-1252")
+        except UnicodeDecodeError:
+            pass  # a byte windows-1252 leaves undefined: the detected code page it is
     return str(best)
 
 
