@@ -5,7 +5,9 @@
 message is one line for the user.
 """
 
+import contextlib
 import gzip
+import logging
 import zlib
 from pathlib import Path
 
@@ -28,17 +30,42 @@ def extract(path: Path) -> Article:
     except OSError as err:
         raise ExtractError(f"{path}: cannot be read ({err.strerror or err})") from None
     try:
-        if kind == "html":
-            return _page(_gunzipped(data, path) if path.name.lower().endswith(".gz") else data, path)
-        if kind == "pdf":
-            return pdf.article(data, path)
-        return plaintext.article(data, path)
+        with _libraries_quiet():
+            return _read(kind, data, path)
     except ExtractError:
         raise
     except (RecursionError, MemoryError) as err:
         raise ExtractError(f"{path}: too deeply nested or too large to read ({type(err).__name__})") from None
     except Exception as err:  # the promise: a file that breaks a library gives a message, never a traceback
         raise ExtractError(f"{path}: could not be read as {kind} ({type(err).__name__}: {err})") from None
+
+
+def _read(kind: str, data: bytes, path: Path) -> Article:
+    """Return the article in `data`, read as `kind`."""
+    if kind == "html":
+        return _page(_gunzipped(data, path) if path.name.lower().endswith(".gz") else data, path)
+    if kind == "pdf":
+        return pdf.article(data, path)
+    return plaintext.article(data, path)
+
+
+# The libraries log what they skip or repair ("discarding data", "invalid pdf header"); with no logging
+# configured Python prints their warnings bare on stderr. What the user needs is in the ExtractError.
+_LIBRARY_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability", "pypdf", "charset_normalizer")
+
+
+@contextlib.contextmanager
+def _libraries_quiet():
+    """Silence the libraries' own warnings while a file is read, then restore their levels."""
+    loggers = [logging.getLogger(name) for name in _LIBRARY_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def _kind(path: Path) -> str:

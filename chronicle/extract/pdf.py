@@ -6,6 +6,7 @@ import re
 import pypdf
 
 from .article import NO_AUTHORS, NOT_FOUND, Article, ExtractError, Found, lines_as_text
+from .dates import day_or_month
 from .pagemeta import bcp47
 
 HOW = f"text layer extracted with pypdf {pypdf.__version__}, lines joined into paragraphs"
@@ -89,9 +90,8 @@ def _date(info) -> Found:
     if not match:
         return NOT_FOUND
     year, month, day = match.groups()
-    if month and not 1 <= int(month) <= 12 or day and not 1 <= int(day) <= 31:
-        return NOT_FOUND
-    return Found("-".join(part for part in (year, month, day and month and day) if part), "the PDF's /CreationDate")
+    edtf = day_or_month(f"{year}-{month}-{day}" if day else f"{year}-{month}") if month else None
+    return Found(edtf or year, "the PDF's /CreationDate")
 
 
 def _language(value) -> Found:
