@@ -160,7 +160,8 @@ def _fields(article: Article, path: Path, source_id: str, capture: str, options:
     checks.append(f"authors: {', '.join(authors)}{_from(article.authors)}" if authors else
                   "authors: none found: add the byline if the page prints one")
     fields["date"], fields["date_note"] = _date(article, today)
-    checks.append(f"date: {fields['date']} ({fields['date_note'].rstrip('.')})")
+    checks.append(f"date: {fields['date']}" + (_from(article.date) if article.date.value else
+                                                " (none found: on or before the capture)"))
     fields["url"], fields["archived_url"] = url, options.archived_url
     language = article.language.value
     fields["language"] = language or "und"

@@ -57,7 +57,7 @@ def test_a_saved_page_becomes_a_source_that_check_accepts(content):
     assert "The Pentagon rejected these accusations as “patently false,”" in text.decode()
     assert "\n\n" not in text.decode()  # one paragraph a line
     assert printed[:3] == [f"wrote content/sources/{sid}.txt: the article text, "
-                           f"{text.count(b'\n')} paragraphs, one a line",
+                           f"{text.count(10)} paragraphs, one a line",
                            f"wrote content/sources/{sid}.capture.html.gz: the capture, byte for byte as {POLYGRAPH.name}",
                            f"wrote content/sources/{sid}.yaml: its metadata"]
     assert "  - url: https://www.polygraph.info/a/fact-check-russia-us-al-tanf-rukban/30279001.html " \
@@ -100,13 +100,13 @@ def test_a_text_file_with_chrome_proposed_as_comments(content):
     text = (content / "sources/border.txt").read_text()
     assert text.splitlines()[1] == "Troops moved to the border, officials said on Monday."
     written = (content / "sources/border.yaml").read_text()
-    assert "# chrome:\n#   - lines: \"1\"\n" in written
+    assert "# chrome:\n#   - lines: \"4\"\n#     label: Share buttons\n" in written
     assert (content / "sources/border.capture.txt").read_bytes() == page.read_bytes()
     record = yaml.safe_load(written)
     assert "chrome" not in record  # proposals, for the author to confirm
     assert record["date"] == "../2026-12-04"
     assert record["language"] == "und"
-    assert any(line.startswith("  - proposed page chrome, lines 1") for line in printed)
+    assert any(line.startswith("  - proposed page chrome, lines 4:") for line in printed)
     assert problems_of(content) == []
 
 
