@@ -94,14 +94,16 @@ def matches_in(text: SourceText, words: str, sid: str, chrome: list) -> tuple[li
         spans = [text.locate(words, k) for k in range(1, found.count + 1)]
     else:
         spans = [found]
-    matches, notes = [], []
+    matches, skipped = [], {}
     for span in spans:
         lines = next((c for c in chrome if c.span[0] <= span.last_line and span.first_line <= c.span[1]), None)
-        if lines is not None:
-            notes.append(f"skipped: a match in the page chrome of source '{sid}' (line {span.first_line}, in "
-                         f"lines {lines.lines}: {lines.label}); the build refuses quotes there")
-            continue
-        matches.append(_unique(text, span.start, span.end, sid, span.first_line, span.last_line))
+        if lines is None:
+            matches.append(_unique(text, span.start, span.end, sid, span.first_line, span.last_line))
+        else:
+            skipped.setdefault(lines, []).append(str(span.first_line))
+    notes = [f"skipped: {_count(len(at), 'match')} in the page chrome of source '{sid}' (line{'s' if len(at) > 1 else ''} "
+             f"{', '.join(at)}, in lines {lines.lines}: {lines.label}); the build refuses quotes there"
+             for lines, at in skipped.items()]
     return matches, notes
 
 
@@ -111,10 +113,11 @@ def _unique(text: SourceText, start: int, end: int, sid: str, first: int, last: 
     raw = text.text
     low = text.line_starts[first - 1]
     high = text.line_starts[last] - 1 if last < len(text.line_starts) else len(raw)
+    core = (start, end)  # the words as found: punctuation around them is left out, never from them
     start, end = _word_start(raw, start, low), _word_end(raw, end, high)
-    quote = _quote(raw[start:end])
     after = True
     while True:
+        quote, at = _quote(raw, start, end, core)
         found = text.locate(quote)
         if not isinstance(found, Miss):
             return Match(sid, quote, None, first)
@@ -126,16 +129,21 @@ def _unique(text: SourceText, start: int, end: int, sid: str, first: int, last: 
         else:
             start = _word_start(raw, _skip_back(raw, start, low), low)
         after = not after
-        quote = _quote(raw[start:end])
     # The whole line occurs more than once: say which occurrence, counted as the build counts them.
     count = text.locate(quote).count
-    occurrence = next(k for k in range(1, count + 1) if text.locate(quote, k).start == start)
+    occurrence = next(k for k in range(1, count + 1) if text.locate(quote, k).start == at)
     return Match(sid, quote, occurrence, first)
 
 
-def _quote(passage: str) -> str:
-    """Return a passage as a quote: its whitespace runs made single spaces (the build folds them alike)."""
-    return _SPACE.sub(" ", passage).strip()
+def _quote(raw: str, start: int, end: int, core: tuple) -> tuple[str, int]:
+    """Return the passage at `start`:`end` as a quote, and where it starts: punctuation at either end
+    left out (outside `core`, the words as found), whitespace runs made single spaces (the build folds
+    them alike)."""
+    while start < core[0] and not raw[start].isalnum():
+        start += 1
+    while end > core[1] and not raw[end - 1].isalnum():
+        end -= 1
+    return _SPACE.sub(" ", raw[start:end]).strip(), start
 
 
 def _word_start(raw: str, at: int, low: int) -> int:
@@ -192,4 +200,4 @@ def _text_path(content: Content, sid: str) -> str:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    return f"{n} {noun}" + ("" if n == 1 else "es" if noun.endswith("ch") else "s")
