@@ -46,6 +46,8 @@ def _field(name: str, info: FieldInfo, prefilled: str | None) -> list[str]:
     """Return the lines of one field: its description as a comment, then the field."""
     required = info.is_required()
     note = ("required: " if required else "optional: ") + (info.description or name) + _choices(info)
+    if _min_length(info) > 1:
+        note += f" (at least {_min_length(info)})"
     lines = _comment(note)
     item = _record_item(info.annotation)
     if prefilled is not None:
@@ -55,8 +57,8 @@ def _field(name: str, info: FieldInfo, prefilled: str | None) -> list[str]:
             return lines + [f"{name}:"]
         return lines + [f"{name}: {'[]' if _is_list(info.annotation) else _default(info)}"]
     entries = _item(item)
-    if required:
-        return lines + [f"{name}:"] + entries
+    if required:  # as many items as it needs at least (a discrepancy cites both sides)
+        return lines + [f"{name}:"] + entries * max(1, _min_length(info))
     return lines + [f"{name}: []", *_comment("for example:"), f"# {name}:", *_commented(entries)]
 
 
@@ -91,6 +93,10 @@ def _record_item(annotation) -> type[BaseModel] | None:
         if isinstance(item, type) and issubclass(item, BaseModel):
             return item
     return None
+
+
+def _min_length(info: FieldInfo) -> int:
+    return max((getattr(m, "min_length", None) or 0 for m in info.metadata), default=0)
 
 
 def _is_list(annotation) -> bool:
