@@ -21,7 +21,8 @@ from .load import Content, load
 from .problems import did_you_mean
 
 SHOWN = 20  # matches printed at most; more means the words are too common to cite
-CLOSEST = 5  # closest passages shown when nothing matches
+CLOSEST = 5  # closest passages shown at most when nothing matches,
+NEAR = 25  # those at most this many points less similar than the closest
 _SPACE = re.compile(r"\s+")
 
 
@@ -179,7 +180,8 @@ def _closest(content: Content, searched: list, words: str, in_chrome: bool) -> i
     print(f"not found {where} in {_count(len(searched), 'source')}: \"{normalise(words)}\"", file=sys.stderr)
     if misses:
         print("closest passages:", file=sys.stderr)
-    for score, sid, miss in misses[:CLOSEST]:
+    best = misses[0][0] if misses else 0
+    for score, sid, miss in [found for found in misses if found[0] >= best - NEAR][:CLOSEST]:
         print(f"  {_text_path(content, sid)} line {miss.closest_line} ({score}% similar, source '{sid}'): "
               f"\"{miss.closest}\"", file=sys.stderr)
     return 1

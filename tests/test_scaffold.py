@@ -5,6 +5,7 @@ import sys
 import pytest
 import yaml
 from conftest import ROOT, sha
+from sitecheck import internal_targets, read_site
 
 from chronicle import kinds
 
@@ -61,6 +62,11 @@ def test_init_makes_an_empty_chronology_that_checks_and_builds(tmp_path, capsys,
     for kind in ("sources", "statements", "figures", "people", "organisations", "places", "tags", "discrepancies"):
         page = (tmp_path / "site" / kind / "index.html").read_text()
         assert "<p>None yet.</p>" in page, kind
+    site = tmp_path / "site"
+    for path, page in read_site(site).items():  # no link of the empty site leads nowhere
+        for href in page.links:
+            target = internal_targets(path, href)
+            assert target is None or (site / target[0]).exists(), (path, href)
 
 
 def test_init_into_an_empty_folder(tmp_path, capsys):
