@@ -51,18 +51,22 @@ def cite(content_dir: Path, words: str, source: str | None = None) -> int:
         print("build.py cite: error: give the words to find, e.g. cite \"killed near the village\"", file=sys.stderr)
         return 2
     if not Path(content_dir).is_dir():
-        print(f"build.py cite: error: no content folder at {content_dir} (make one with: python build.py init DIR)",
-              file=sys.stderr)
+        print(f"build.py cite: error: no content folder at {content_dir} (make one with: python build.py init "
+              f"{content_dir})", file=sys.stderr)
         return 2
     content = load(Path(content_dir))
     sources = content.entries["sources"]
-    if source is not None and source not in sources:
+    if source is not None and source not in sources and source not in content.broken["sources"]:
         hint = did_you_mean(source, set(sources) | content.broken["sources"])
         print(f"build.py cite: error: no source '{source}'" + (f" ({hint})" if hint else ""), file=sys.stderr)
-        return 2 if source not in content.broken["sources"] else _unreadable(content, 1)
-    searched = [sid for sid in sorted(content.texts) if source in (None, sid)]
+        return 2
     if content.problems:
-        _unreadable(content, 0)
+        _unreadable(content)
+    searched = [sid for sid in sorted(content.texts) if source in (None, sid)]
+    if source is not None and not searched:
+        print(f"build.py cite: the text of source '{source}' could not be read: see its problems above",
+              file=sys.stderr)
+        return 1
     if not searched:
         print("build.py cite: no source text to search: add a source first (python build.py import PATH)",
               file=sys.stderr)
@@ -78,11 +82,9 @@ def cite(content_dir: Path, words: str, source: str | None = None) -> int:
         return _closest(content, searched, words, bool(in_chrome))
     for match in matches[:SHOWN]:
         print(match.yaml(_text_path(content, match.source)))
-    many = len(matches) - SHOWN
-    noun = "match" if len(matches) == 1 else "matches"
     in_sources = len({m.source for m in matches})
-    print(f"  # {len(matches)} {noun} in {in_sources} source{'s' if in_sources > 1 else ''}"
-          + (f"; the first {SHOWN} shown: give more words to narrow it down" if many > 0 else ""))
+    print(f"  # {_count(len(matches), 'match')} in {_count(in_sources, 'source')}"
+          + (f"; the first {SHOWN} shown: give more words to narrow it down" if len(matches) > SHOWN else ""))
     return 0
 
 
@@ -187,14 +189,13 @@ def _closest(content: Content, searched: list, words: str, in_chrome: bool) -> i
     return 1
 
 
-def _unreadable(content: Content, code: int) -> int:
-    """Print the content's problems as a note (the sources whose text could be read are still searched)."""
+def _unreadable(content: Content) -> None:
+    """Print the content's problems, as check does, and that the sources whose text could be read are searched."""
     for problem in content.problems:
         print(problem, file=sys.stderr)
     files = len({p.path for p in content.problems})
     print(f"{_count(len(content.problems), 'problem')} in {_count(files, 'file')}; the sources whose text "
           "could be read were searched.", file=sys.stderr)
-    return code
 
 
 def _text_path(content: Content, sid: str) -> str:

@@ -158,3 +158,14 @@ def test_no_source_yet(tmp_path, capsys, monkeypatch):
     code, out, err = cite(capsys, "anything")
     assert (code, out) == (1, "")
     assert err == "build.py cite: no source text to search: add a source first (python build.py import PATH)\n"
+
+
+def test_a_named_source_whose_text_cannot_be_read(make_content, capsys):
+    content = make_content()
+    (content / "sources" / "art.txt").write_text("changed\n")
+    code, out, err = cite(capsys, "killed near", "--source", "art")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-2:] == [
+        "1 problem in 1 file; the sources whose text could be read were searched.",
+        "build.py cite: the text of source 'art' could not be read: see its problems above"]
+    assert "content/sources/art.yaml:2: 'art.txt' has changed" in err
