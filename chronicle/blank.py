@@ -2,8 +2,8 @@
 
 Every field of the model is written, each under its description from the schema as a comment:
 the required ones first, left empty to be filled in (or, for a required list of records such as
-`citations`, with one item whose fields are empty), then the optional ones with their defaults
-(`null`, `[]`), a list of records showing one commented example item. Nothing here is written per
+`citations`, with as many items as it needs at least, their fields empty), then the optional ones
+with their defaults (`null`, `[]`), a list of records showing one commented example item. Nothing here is written per
 kind: a new field or kind in schema.py / kinds.py gets its lines from its declaration.
 """
 from __future__ import annotations
@@ -14,8 +14,6 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 WIDTH = 100  # comment lines are wrapped to this many characters
-
-
 INTRO = ("Fill in every field marked 'required'; optional fields may stay as they are or be deleted. "
          "Then run `python build.py check`: it names anything still missing, including rules across fields.")
 

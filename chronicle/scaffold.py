@@ -52,7 +52,7 @@ def init(folder: Path, content_option: str) -> int:
 def chronology_yaml() -> str:
     """Return the text of a new chronology.yaml: every setting with its description, ready to edit."""
     prefilled = {name: _yaml_text(value) for name, value in CHRONOLOGY.items()}
-    return blank(schema.Chronology, "Chronology settings", prefilled=prefilled,
+    return blank(schema.Chronology, "Chronology", prefilled=prefilled,
                  intro="Replace these values with your own; base_url (the address the site will be "
                        "published at) may stay null until then.")
 
