@@ -224,6 +224,9 @@ def test_new_source_makes_its_text_file_and_points_to_import(make_content, capsy
     assert (content / "sources" / "fresh.txt").read_text() == ""
     record = (content / "sources" / "fresh.yaml").read_text()
     assert "\ntext: fresh.txt\n" in record and "\nsha256:\n" in record
+    unfilled = _check(capsys)  # told, not a traceback
+    assert [p.split(": ")[1] for p in unfilled] == [f"'{name}' should be text, but YAML read '' as empty (null) (put it in quotes"
+                                                   for name in ("sha256", "title", "date", "language")]
     text = "Troops were seen near the border.\n"
     (content / "sources" / "fresh.txt").write_text(text)
     (content / "sources" / "fresh.yaml").write_text(
