@@ -87,7 +87,8 @@ def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
         timings["write"] = time.perf_counter() - writing
         with _stage(timings, "search"):
             stats.append(search_index.index_copies(copies[0], folder / search_index.BUNDLE))
-            shutil.rmtree(folder / search_index.COPIES)
+            if (folder / search_index.COPIES).exists():  # none when there is no record page yet
+                shutil.rmtree(folder / search_index.COPIES)
 
     with new_site(Path(out_dir), before_swap=index_then_time if index else None) as writer:
         with _stage(timings, "render"):  # each page is written as soon as it is rendered

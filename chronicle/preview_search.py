@@ -99,6 +99,7 @@ class SearchIndexer:
                 self.copies.changed.update(changed)  # tried again after the next change
             return []
         listing = f"bundles-{self.runs}.json"
+        self.root.mkdir(parents=True, exist_ok=True)  # not made yet by a copy when there is no record page
         (self.root / listing).write_text(search_index.listing(self.plan, present), encoding="utf-8")
         with self._lock:
             replaced = [self.folders.pop(b) for b in changed if b in self.folders] + [self.listing]

@@ -1,5 +1,11 @@
 """The command line as a user runs it: exit codes, output, and what it writes."""
-from conftest import EVENT_TITLE_LINE, run_build
+import re
+import sys
+from pathlib import Path
+
+from conftest import EVENT_TITLE_LINE, ROOT, run_build
+
+sys.path.insert(0, str(ROOT))
 
 
 def test_check_prints_counts_and_writes_nothing(make_content, tmp_path):
@@ -64,3 +70,46 @@ def test_content_is_escaped(make_content, tmp_path):
     assert run_build("--content", root, "--out", tmp_path / "site").returncode == 0
     html = (tmp_path / "site" / "index.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_help_lists_every_command_with_its_line():
+    import build
+
+    result = run_build("--help")
+    assert result.returncode == 0
+    listed = re.findall(r"^    (\w+) +(.+(?:\n {20,}.+)*)", result.stdout, flags=re.M)
+    assert [name for name, _ in listed] == list(build.COMMANDS) == ["build", "check", "serve", "init", "new", "cite"]
+    for name, text in listed:
+        assert " ".join(text.split()) == build.COMMANDS[name].help
+
+
+def test_options_go_before_or_after_the_command(tmp_path):
+    from build import HERE, parse_args
+
+    for argv in (["--content", "x", "check"], ["check", "--content", "x"]):
+        args = parse_args(argv)
+        assert (args.command, args.content, args.content_option) == ("check", Path("x"), " --content x")
+    args = parse_args([])
+    assert (args.command, args.content, args.out, args.base_url) == (None, HERE / "content", HERE / "site", None)
+    assert parse_args(["--out", "o"]).out == parse_args(["build", "--out", "o"]).out == Path("o")
+    assert parse_args(["--out", "o", "build"]).out == Path("o")
+    serve = parse_args(["serve", "--port", "9000", "--host", "0.0.0.0", "--open", "--base-url", "https://a.org/"])
+    assert (serve.port, serve.host, serve.open, serve.base_url) == (9000, "0.0.0.0", True, "https://a.org/")
+    assert parse_args(["check", "--out", "o", "--base-url", "https://a.org/"]).command == "check"  # as before
+    assert parse_args(["new", "events", "x"]).kind == "events"
+    assert parse_args(["cite", "w", "--source", "s"]).source == "s"
+    assert parse_args(["init", "d"]).dir == "d" and parse_args(["init"]).dir is None
+
+
+def test_the_content_option_is_every_commands(tmp_path):
+    import build
+
+    for name in build.COMMANDS:
+        extra = {"new": ["events", "x"], "cite": ["w"]}.get(name, [])
+        assert build.parse_args([name, *extra, "--content", "elsewhere"]).content == Path("elsewhere"), name
+
+
+def test_commands_usage_errors_exit_2():
+    assert run_build("new", "events").returncode == 2
+    assert run_build("serve", "--port", "eighty").returncode == 2
+    assert run_build("check", "--base-url", "ftp://x").returncode == 2

@@ -109,3 +109,15 @@ def test_files_outside_the_bundles_are_not_located(project):
     assert indexer.locate("2/pagefind.js") == f"{indexer.folders[1]}/pagefind.js"
     assert indexer.locate(f"{len(indexer.plan.starts) + 1}/pagefind.js") is None
     assert indexer.locate("bundles.json") == indexer.listing
+
+
+def test_an_empty_chronology_is_served_an_empty_listing(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "chronology.yaml").write_text("title: T\ndescription: D.\nlanguage: en\n")
+    indexer = SearchIndexer(tmp_path / "search", io.StringIO())
+    preview = Preview(content, tmp_path / "site", on_pages=indexer.pages)
+    assert not preview.build().problems
+    assert indexer.index_changed() == []
+    listing = json.loads((indexer.root / indexer.locate("bundles.json")).read_text())
+    assert listing == {"bundles": [], "dated": 0}
