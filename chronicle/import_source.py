@@ -34,6 +34,7 @@ class Options:
     url: str | None = None
     archived_url: str | None = None
     today: datetime.date | None = None  # the capture's day (tests fix it)
+    content_option: str = ""  # " --content DIR" to repeat in the commands printed, or ""
 
 
 def run(path: Path, options: Options, out=print) -> int:
@@ -86,7 +87,7 @@ def import_file(path: Path, options: Options) -> tuple[list, list]:
                f"{display_path(targets[0])}: its metadata"]
     return written, checks + [
         f"the text in {targets[1].name} against the page: whole paragraphs, nothing of the page around them",
-        f"then cite it: python build.py cite \"WORDS\" --source {source_id}"]
+        f"then cite it: python build.py cite \"WORDS\" --source {source_id}{options.content_option}"]
 
 
 def _sources_folder(content: Path) -> Path:

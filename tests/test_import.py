@@ -137,3 +137,21 @@ def test_a_bad_id_is_refused_with_a_slug(content):
     code, printed = run(content.parent / "a.txt", content, source_id="My Source")
     assert (code, printed[0]) == (1, "error: --id 'My Source' is not a valid id: ids are lowercase letters and "
                                      "digits joined by hyphens, e.g. 'my-source'")
+
+
+@needs_pages
+def test_the_import_command(tmp_path):
+    from conftest import run_build
+
+    content = tmp_path / "mine"
+    assert run_build("init", content).returncode == 0
+    done = run_build("import", POLYGRAPH, "--id", "al-tanf", "--content", content,
+                     "--archived-url", "https://web.archive.org/web/2019/x", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == \
+        '  - then cite it: python build.py cite "WORDS" --source al-tanf --content ' + str(content)
+    assert "archived_url: https://web.archive.org/web/2019/x\n" in (content / "sources/al-tanf.yaml").read_text()
+    assert run_build("check", "--content", content).returncode == 0
+    again = run_build("import", POLYGRAPH, "--content", content, cwd=tmp_path)
+    assert (again.returncode, again.stdout.splitlines()[0]) == \
+        (1, "error: this file was imported already: mine/sources/al-tanf.capture.html.gz holds the same bytes")
