@@ -11,7 +11,7 @@ import logging
 import zlib
 from pathlib import Path
 
-from .article import NO_AUTHORS, NOT_FOUND, Article, ExtractError, Found
+from .article import Article, ExtractError, Found
 from . import pagemeta, pdf, plaintext, webpage
 
 __all__ = ["Article", "ExtractError", "Found", "extract", "FORMATS"]
