@@ -173,7 +173,8 @@ def _fields(article: Article, path: Path, source_id: str, capture: str, options:
     fields["note"] = " ".join(notes) or None
     fields["capture"], fields["capture_sha256"] = capture, None
     fields["captured"] = today.isoformat()
-    fields["captured_note"] = (f"{FORMATS[article.format].capitalize()}, {path.name}, imported with chronicle on "
+    what = FORMATS[article.format]
+    fields["captured_note"] = (f"{what[0].upper()}{what[1:]}, {path.name}, imported with chronicle on "
                                f"{today.isoformat()}; {article.how}.")
     if article.chrome:
         spans = ", ".join(_lines(first, last) for first, last, _ in article.chrome)

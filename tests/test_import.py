@@ -155,3 +155,30 @@ def test_the_import_command(tmp_path):
     again = run_build("import", POLYGRAPH, "--content", content, cwd=tmp_path)
     assert (again.returncode, again.stdout.splitlines()[0]) == \
         (1, "error: this file was imported already: mine/sources/al-tanf.capture.html.gz holds the same bytes")
+
+
+def test_a_pdf_becomes_a_source(content):
+    from test_extract import PDF_LINES, minimal_pdf
+
+    report = content.parent / "Heavy losses report.pdf"
+    report.write_bytes(minimal_pdf(PDF_LINES, b"/Title (Heavy losses) /Author (Jane Doe) /CreationDate (D:20241214093000Z)"))
+    code, printed = run(report, content)
+    assert code == 0, printed
+    record = yaml.safe_load((content / "sources/heavy-losses.yaml").read_text())
+    assert (record["title"], record["authors"], record["date"], record["language"]) == \
+        ("Heavy losses", ["Jane Doe"], datetime.date(2024, 12, 14), "en-GB")
+    assert record["date_note"] == "From the PDF's /CreationDate."
+    assert record["capture"] == "heavy-losses.capture.pdf"
+    assert record["captured_note"].startswith("A PDF, Heavy losses report.pdf, imported with chronicle on 2026-12-04")
+    assert (content / "sources/heavy-losses.capture.pdf").read_bytes() == report.read_bytes()
+    assert problems_of(content) == []
+
+
+def test_a_pdf_without_text_is_a_message(content):
+    from test_extract import minimal_pdf
+
+    scan = content.parent / "scan.pdf"
+    scan.write_bytes(minimal_pdf([]))
+    code, printed = run(scan, content)
+    assert code == 1 and printed[0].startswith("error: ") and "OCR it first" in printed[0], printed
+    assert printed[1] == "Nothing was written."
