@@ -66,6 +66,13 @@ def run_init(args) -> int:
     return init(Path(folder) if folder is not None else args.content, _content_option(folder))
 
 
+def run_import(args) -> int:
+    from chronicle.import_source import Options, run
+
+    return run(args.path, Options(args.content, args.id, args.url, args.archived_url,
+                                  content_option=args.content_option))
+
+
 def run_new(args) -> int:
     from chronicle.scaffold import new
 
@@ -118,6 +125,14 @@ def init_arguments(parser) -> None:
     parser.add_argument("dir", nargs="?", metavar="DIR", help="the new or empty folder (default: --content)")
 
 
+def import_arguments(parser) -> None:
+    parser.add_argument("path", metavar="PATH", type=Path,
+                        help="a saved web page (.html, .htm, .html.gz), a PDF or a text file")
+    parser.add_argument("--id", metavar="ID", help="the new source's id (default: made from its headline)")
+    parser.add_argument("--url", metavar="URL", help="where it was published (default: the page's canonical link)")
+    parser.add_argument("--archived-url", metavar="URL", help="a copy of it in a web archive")
+
+
 def new_arguments(parser) -> None:
     parser.add_argument("kind", metavar="KIND", help="events, sources, people, ... (a folder of content/)")
     parser.add_argument("id", metavar="ID", help="the new record's id: its file name, e.g. kirby-briefing")
@@ -146,8 +161,8 @@ COMMANDS = {
                      run_serve),
     "init": Command("make DIR a new content folder: chronology.yaml and an empty folder per kind",
                     init_arguments, run_init),
-    # "import": Command("make a source from a saved web page, a PDF or a text file", import_arguments,
-    #                   run_import),  # import PATH [--id ID] [--url URL] [--archived-url URL]
+    "import": Command("make a source of a saved web page, a PDF or a text file: its text, capture and metadata",
+                      import_arguments, run_import),
     "new": Command("write a blank record of KIND named ID, every field described, to fill in",
                    new_arguments, run_new),
     "cite": Command("find WORDS in the sources and print each match as a citation to paste",

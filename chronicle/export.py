@@ -33,7 +33,8 @@
   interval is a two-item range; an approximate (`~`) or uncertain (`?`) date sets `circa` (CSL has no
   separate "uncertain"); a season sets `season`. An open-ended date (`../2025-03-10`,
   `2024-12-26/..`) or one without a usable date is `{"literal": <date in words>, "raw": <EDTF>}`.
-  The EDTF and the notes (date, publisher, translation, note) are kept in `note`.
+  `accessed` is the day of the source's capture, if it has one. The EDTF and the notes (date,
+  publisher, translation, note, archived copy, capture) are kept in `note`.
 
 - `data/timelinejs.json` -- a TimelineJS3 JSON file. Dates are numbers at the EDTF's precision;
   intervals get an `end_date`; `display_date` is always the date in words, so uncertainty
@@ -246,10 +247,13 @@ def csl(graph: Graph) -> list:
         item["issued"] = csl_date(when)
         if record.url:
             item["URL"] = record.url
+        if record.captured:  # the day the page was captured: when, in CSL's terms, it was accessed
+            item["accessed"] = csl_date(dates.parse(record.captured))
         item["language"] = record.language
         notes = [f"Date (EDTF {when.edtf}): {record.date_note}" if record.date_note else f"Date (EDTF): {when.edtf}"]
         for label, value in (("Publisher", record.publisher_note), ("Translation", record.translation_note),
-                             ("Note", record.note)):
+                             ("Note", record.note), ("Archived copy", record.archived_url),
+                             ("Capture", record.captured_note)):
             if value:
                 notes.append(f"{label}: {value}")
         item["note"] = "\n".join(notes)

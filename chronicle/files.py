@@ -9,7 +9,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import kinds, schema
+from . import captures, kinds, schema
 from .parallel import in_two_processes, second_process_pays
 from .problems import Problem, odd_character, slug, visible
 from .read import Document, decode, parse_yaml, split_front_matter
@@ -155,16 +155,19 @@ def _parse_sized(path: Path, parts: tuple, shown: str, validate: bool, size: int
         return Parsed("")  # reported by the top-level check
     kind = parts[0]
     model, suffix = kinds.KINDS[kind].model, kinds.KINDS[kind].suffix
-    limit = MAX_TEXT_BYTES if kind == "sources" and path.suffix == ".txt" else MAX_RECORD_BYTES
+    data_file = kind == "sources" and (path.suffix == ".txt" or captures.is_capture(path.name))
+    limit = (captures.MAX_BYTES if captures.is_capture(path.name) else MAX_TEXT_BYTES) if data_file \
+        else MAX_RECORD_BYTES
     if size is None:
         size = _AtMost(limit)  # read up to the limit; a larger file raises _TooBig
     elif size > limit:
         return _too_big(kind, shown, size, limit)
-    if kind == "sources" and path.suffix == ".txt":
+    if data_file:  # an article text or a capture: bytes, checked against their source's hash
         return _read_bytes(path, Parsed(kind), shown, size)
     if path.suffix != suffix:
         return _problem(kind, shown, f"unexpected file in {kind}/",
-                        f"{kind} are {suffix} files" + (" (article texts are .txt files)" if kind == "sources" else ""))
+                        f"{kind} are {suffix} files" + (" (article texts are .txt files, captures ID.capture.EXT)"
+                                                        if kind == "sources" else ""))
     record_id = path.stem
     if not schema.ID_RE.match(record_id):
         return _problem(kind, shown, f"file name '{visible(path.name)}' is not a valid id{odd_character(record_id)}",
@@ -183,8 +186,9 @@ def _problem(kind: str, shown: str, message: str, hint: str) -> Parsed:
 
 
 def _too_big(kind: str, shown: str, size: int, limit: int) -> Parsed:
-    what = ("a source text", "one article; split a longer document into several sources") if limit == MAX_TEXT_BYTES \
-        else ("a content file", "summaries are short; an article's text belongs in sources/ as a .txt file")
+    what = {MAX_TEXT_BYTES: ("a source text", "one article; split a longer document into several sources"),
+            captures.MAX_BYTES: ("a capture", "keep the page without its media, or the document's pages cited")
+            }.get(limit, ("a content file", "summaries are short; an article's text belongs in sources/ as a .txt file"))
     return _problem(kind, shown, f"file is {size / 1e6:.1f} MB, more than the {limit / 1e6:.0f} MB {what[0]} may have",
                     what[1])
 

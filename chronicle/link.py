@@ -277,7 +277,7 @@ def relink(old: Graph, content: Content) -> Graph | None:
             if entries.keys() != before.keys():
                 return None
             changed += [(kind, rid) for rid, entry in entries.items() if before[rid] is not entry]
-        if content.texts != old.content.texts:
+        if content.texts != old.content.texts or content.captures != old.content.captures:
             return None
         same_order = all(list(content.entries[k]) == list(old.entries[k]) for k in content.entries)
     if any(kind == "sources" for kind, _ in changed):

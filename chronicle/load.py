@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import kinds, schema
+from . import captures, kinds, schema
 from .files import CONFIG_FILE, Parsed, display_path, parse_file, parse_files
 from .problems import Problem, did_you_mean, visible
 from .read import decode
@@ -27,6 +27,7 @@ class Content:
     chronology: schema.Chronology | None = None
     entries: dict = field(default_factory=lambda: {kind: {} for kind in kinds.KINDS})
     texts: dict = field(default_factory=dict)  # source id -> article text
+    captures: dict = field(default_factory=dict)  # source id -> (capture file name, its bytes)
     broken: dict = field(default_factory=lambda: {kind: set() for kind in kinds.KINDS})
     """Ids whose files exist but failed to load: references to them are not reported again."""
     claimed_texts: set = field(default_factory=set)  # text files named by broken source files
@@ -164,6 +165,7 @@ class Loader:
             return content
         _check_top_level(root, content)
         texts: dict = {}
+        found_captures: dict = {}
         if self._order is None:
             self._order = sorted(self.parsed)  # kept until files come or go
         for path in self._order:
@@ -171,6 +173,8 @@ class Loader:
             content.problems += parsed.problems
             if parsed.kind == "chronology":
                 content.chronology = parsed.entry.record if parsed.entry else None
+            elif parsed.kind == "sources" and captures.is_capture(path.name):
+                found_captures[unicodedata.normalize("NFC", path.name)] = (path, parsed.data)
             elif parsed.data is not None or (parsed.kind == "sources" and path.suffix == ".txt"):
                 # Keyed by the NFC name: macOS may store names decomposed (NFD). No data: refused, reported.
                 texts[unicodedata.normalize("NFC", path.name)] = (path, parsed.data)
@@ -180,6 +184,7 @@ class Loader:
             content.problems.append(Problem(display_path(root / CONFIG_FILE), 0, "missing chronology settings",
                                             "create it with title, description and language"))
         _load_texts(content, texts)
+        _load_captures(content, found_captures)
         return content
 
 
@@ -264,3 +269,39 @@ def _check_chrome_lines(entry: Entry, text: str, content: Content) -> None:
             content.problems.append(Problem(entry.path, entry.line("chrome", i, "lines"),
                                             f"chrome lines '{chrome.lines}' go past the end of the text ({count} lines)"))
 
+
+def _load_captures(content: Content, found: dict) -> None:
+    """Check each source's capture file: there, and byte for byte as its recorded SHA-256 says."""
+    used, missing = set(), False
+    for source_id, entry in sorted(content.entries["sources"].items()):
+        if entry.record.capture is None:
+            continue
+        name = unicodedata.normalize("NFC", entry.record.capture)
+        used.add(name)
+        if "/" in name or "\\" in name or name not in found:
+            hint = did_you_mean(name, found) or "the capture must sit in the same folder as this file"
+            content.problems.append(Problem(entry.path, entry.line("capture"),
+                                            f"capture file '{visible(name)}' not found", hint))
+            missing = True
+            continue
+        path, data = found[name]
+        if data is None:
+            continue  # too big or unreadable: reported already
+        digest = _sha256(data)
+        recorded = entry.record.capture_sha256
+        if recorded is None:
+            content.problems.append(Problem(entry.path, entry.line("capture"), "capture_sha256 is missing",
+                                            f"add `capture_sha256: {digest}` (the SHA-256 of {name})"))
+        elif digest != recorded:
+            content.problems.append(Problem(
+                entry.path, entry.line("capture_sha256"),
+                f"capture '{name}' has changed: its SHA-256 is {digest}, not the recorded one",
+                "a capture is evidence and must stay byte for byte as it was captured; restore the original"))
+        else:
+            content.captures[source_id] = (name, data)
+    if missing or content.broken["sources"]:
+        return  # the capture left over may be the one it means, or the one a source that failed names
+    for name, (path, _) in sorted(found.items()):
+        if name not in used:
+            content.problems.append(Problem(display_path(path), 0, "capture has no source that names it",
+                                            "name it in a source's capture: field, or remove it"))

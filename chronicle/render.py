@@ -7,7 +7,7 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import dates, export, feeds, jsonld, kinds, markdown, search, svg, urls, views
+from . import captures, dates, export, feeds, jsonld, kinds, markdown, search, svg, urls, views
 from .graph import Graph
 from .parts import Parts
 
@@ -215,7 +215,8 @@ class Site:
     def data_files(self, specs: dict) -> dict:
         """Return the feed, sitemap, robots.txt and the exports: they depend on everything."""
         pages = sorted(p for p in specs if p != "404.html")
-        return {**feeds.files(self.graph, self.base_url, pages), **export.files(self.graph)}
+        return {**feeds.files(self.graph, self.base_url, pages), **export.files(self.graph),
+                **captures.files(self.graph)}
 
     def assets(self) -> dict:
         """Return the static files under templates/assets."""
@@ -286,7 +287,7 @@ class Site:
         self.page(urls.page("sources", sid), "source.html", entry.record.title,
                   f"Source text with cited passages: {entry.record.title}",
                   jsonld.source(g, sid, self.base_url), entry=entry,
-                  paragraphs=views.source_paragraphs(g, sid),
+                  paragraphs=views.source_paragraphs(g, sid), capture=views.capture(g, sid),
                   exceptions=entry.record.quote_exceptions)
 
     def statement_page(self, sid: str) -> None:

@@ -93,10 +93,18 @@ class Source(Record):
     date: EDTF = Field(description="publication date (EDTF); an interval when the text does not state it")
     date_note: Optional[Text] = Field(None, description="how the date was found; required unless it is one exact day")
     url: Optional[Url] = Field(None, description="where the article was published, if known")
+    archived_url: Optional[Url] = Field(None, description="a copy in a web archive, if one was made")
     language: Text = Field(description="language of the text, e.g. 'en'")
     translation_note: Optional[Text] = Field(None, description="if the text is a translation: from what, by whom")
     chrome: list[ChromeLines] = Field(default_factory=list, description="page chrome: lines not part of the article")
     note: Optional[Text] = Field(None, description="anything else a reader should know about this source")
+    capture: Optional[Text] = Field(
+        None, description="file name of the original as captured (saved page, PDF), in the same folder, "
+                          "ID.capture.EXT; offered on the site as a download only")
+    capture_sha256: Optional[Annotated[str, StringConstraints(pattern=SHA256_RE)]] = Field(
+        None, description="SHA-256 of the capture file, checked at every build")
+    captured: Optional[EDTF] = Field(None, description="when the capture was made or imported (EDTF)")
+    captured_note: Optional[Text] = Field(None, description="how the capture was made and its text obtained")
     quote_exceptions: list[QuoteException] = Field(
         default_factory=list, description="quoted words in the article deliberately not made statements, and why")
 
@@ -105,6 +113,10 @@ class Source(Record):
         if self.date_note is None and not dates.parse(self.date).is_exact_day:
             raise ValueError("date_note is required when the date is not one exact day: "
                              "say what the text allows and why")
+        if self.capture is not None and (self.captured is None or self.captured_note is None):
+            raise ValueError("a capture needs captured (when) and captured_note (how it was made)")
+        if self.capture is None and self.capture_sha256 is not None:
+            raise ValueError("capture_sha256 is given but no capture file: name it in capture")
         if self.publisher is None and self.publisher_note is None:
             raise ValueError("publisher is missing: give it, or say in publisher_note why it is unknown")
         return self

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from . import kinds, urls
+from . import captures, dates, kinds, urls
 from .html import escape
 from .highlight import paragraphs
 from .graph import Graph, Quote
@@ -167,6 +167,35 @@ def _nearest(positions: list, here: int, k: int) -> list:
 def neighbours(graph: Graph, rid: str) -> tuple:
     """Return link data for the previous and next events on the timeline (or None)."""
     return tuple(ref(graph, "events", eid) if eid else None for eid in graph.neighbours(rid))
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What a source page shows of its capture: the file, its size, and where to download it."""
+
+    name: str
+    size: str  # in words, e.g. "1.2 MB"
+    download: str  # site path of the ZIP holding it
+    captured: object  # dates.When
+
+
+def capture(graph: Graph, sid: str) -> Capture | None:
+    """Return the capture record of a source, or None when it has no capture."""
+    found = graph.content.captures.get(sid)
+    if found is None:
+        return None
+    name, data = found
+    return Capture(name, byte_size(len(data)), captures.download_path(sid),
+                   dates.parse(graph.entries["sources"][sid].record.captured))
+
+
+def byte_size(count: int) -> str:
+    """Return a file size in words: "820 bytes", "14 KB", "1.2 MB"."""
+    if count < 1000:
+        return f"{count} bytes"
+    if count < 1_000_000:
+        return f"{count / 1000:.0f} KB"
+    return f"{count / 1_000_000:.1f} MB"
 
 
 def source_paragraphs(graph: Graph, sid: str):

@@ -78,7 +78,7 @@ def test_help_lists_every_command_with_its_line():
     result = run_build("--help")
     assert result.returncode == 0
     listed = re.findall(r"^    (\w+) +(.+(?:\n {20,}.+)*)", result.stdout, flags=re.M)
-    assert [name for name, _ in listed] == list(build.COMMANDS) == ["build", "check", "serve", "init", "new", "cite"]
+    assert [name for name, _ in listed] == list(build.COMMANDS) == ["build", "check", "serve", "init", "import", "new", "cite"]
     for name, text in listed:
         assert " ".join(text.split()) == build.COMMANDS[name].help
 
@@ -105,7 +105,7 @@ def test_the_content_option_is_every_commands(tmp_path):
     import build
 
     for name in build.COMMANDS:
-        extra = {"new": ["events", "x"], "cite": ["w"]}.get(name, [])
+        extra = {"new": ["events", "x"], "cite": ["w"], "import": ["page.html"]}.get(name, [])
         assert build.parse_args([name, *extra, "--content", "elsewhere"]).content == Path("elsewhere"), name
 
 
