@@ -57,6 +57,7 @@ class Miss:
     closest: str = ""
     closest_line: int = 0
     score: float = 0.0
+    passage: str = ""  # the closest passage in full (as much of it as the quote's length), folded
 
 
 @lru_cache(maxsize=None)
@@ -161,7 +162,14 @@ class SourceText:
             at = self.folded.find(needle, at + 1)
         return found
 
-    def _locate(self, quote: str, occurrence: int | None) -> Span | Miss:
+    def lines_of(self, quote: str) -> tuple:
+        """Return the first line of each place `quote` occurs, matched as `locate` matches it (the first
+        ten, and "..." when there are more), without looking for a closest passage when it does not."""
+        found = self._occurrences(quote)[1]
+        return tuple(self.line_of(self.original(a)) for a in found[:10]) + (("...",) if len(found) > 10 else ())
+
+    def _occurrences(self, quote: str) -> tuple[str, list]:
+        """Return the quote as found (folded) and where in the folded text it occurs."""
         needle = normalise(quote)
         found = self._find_all(needle)
         if not found and not needle.isascii():
@@ -172,8 +180,11 @@ class SourceText:
                 if other != needle:
                     found = self._find_all(other)
                     if found:
-                        needle = other
-                        break
+                        return other, found
+        return needle, found
+
+    def _locate(self, quote: str, occurrence: int | None) -> Span | Miss:
+        needle, found = self._occurrences(quote)
         if not found:
             return self._closest(needle)
         # The lines of the first ten, and "..." when there are more: a short quote may occur thousands of times.
@@ -195,10 +206,11 @@ class SourceText:
         if hit is None or hit.score == 0:
             return Miss("not-found")
         span = self._span(hit.dest_start, max(1, hit.dest_end - hit.dest_start))
-        closest = self._words(span.start, span.end)
+        passage = closest = self._words(span.start, span.end)
         if len(closest) > SHOWN:
             closest = closest[:SHOWN - 3].rsplit(" ", 1)[0] + "..."
-        return Miss("not-found", closest=closest, closest_line=span.first_line, score=_score(hit.score))
+        return Miss("not-found", closest=closest, closest_line=span.first_line, score=_score(hit.score),
+                    passage=passage)
 
     def _closest_long(self, needle: str) -> Miss:
         """Return the closest passage of a long quote: where its start fits best, shown from its first difference."""
@@ -213,7 +225,7 @@ class SourceText:
         closest = self._words(span.start, span.end)
         closest = ("..." if shown_at > at else "") + closest[:SHOWN].rsplit(" ", 1)[0] + "..."
         return Miss("not-found", closest=closest, closest_line=self.line_of(self.original(min(at + same, len(self.folded) - 1))),
-                    score=_score(fuzz.ratio(needle, candidate)))
+                    score=_score(fuzz.ratio(needle, candidate)), passage=candidate)
 
     def _words(self, start: int, end: int) -> str:
         """Return the original text from `start` to `end`, widened to whole words, folded."""

@@ -92,9 +92,11 @@ def test_not_utf8(make_content):
 
 def test_changed_source_text(make_content):
     root = make_content({"sources/art.txt": SOURCE_TEXT.replace("30", "40")})
-    [problem] = problems_of(root)
-    assert problem.startswith("content/sources/art.yaml:2: 'art.txt' has changed: its SHA-256 is ")
-    assert "restore the original" in problem
+    digest = sha(SOURCE_TEXT.replace("30", "40"))
+    assert problems_of(root) == [
+        f"content/sources/art.yaml:2: 'art.txt' has changed, or its recorded sha256 is wrong: the file's "
+        f"SHA-256 is {digest} (source texts are evidence and must stay byte for byte as published: restore "
+        f"the original; if the text is new, or deliberately a new version, record sha256: {digest})"]
 
 
 def test_event_without_citation(make_content):
@@ -118,7 +120,8 @@ def test_quote_not_found_shows_closest_passage(make_content):
     root = make_content(event_with("killed near Plekhovo", "killed close to Plekhovo"))
     assert problems_of(root) == [
         "content/events/losses.md:8: quote not found in source 'art': \"killed close to Plekhovo\" "
-        "(closest passage, line 4 (71% similar): \"were killed near Plekhovo. Kirby\")"
+        "(closest passage, line 4 (71% similar): \"were killed near Plekhovo. Kirby\"; "
+        "words to change: -close to +near)"
     ]
 
 
