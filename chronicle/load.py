@@ -304,8 +304,9 @@ def _give_hash(content: Content, entry: Entry, name: str, digest: str) -> None:
     """Give the schema check's problem with a source's sha256 (missing, or not a hash) the hash to record."""
     for i, problem in enumerate(content.problems):
         if problem.path == entry.path and problem.message.startswith(SHA256_PROBLEMS):
+            fix = "add this line:" if problem.message.startswith("missing") else "write it as"
             content.problems[i] = Problem(problem.path, problem.line, problem.message,
-                                          f"add this line: sha256: {digest} (the SHA-256 of {name})")
+                                          f"{fix} sha256: {digest}, the SHA-256 of {name}")
 
 
 def _check_chrome_lines(entry: Entry, text: str, content: Content) -> None:

@@ -80,7 +80,8 @@ def _explain(error, loc, model, doc) -> tuple[str, str]:
             shown = ("true" if given is True else "false" if given is False
                      else "empty (null)" if given is None else "a number")
             return (f"'{name}' should be text, but YAML read {raw!r} as {shown}",
-                    f"put it in quotes: {loc[-1] if isinstance(loc[-1], str) else '-'}: \"{raw}\"")
+                    f"put it in quotes: {loc[-1]}: \"{raw}\"" if isinstance(loc[-1], str) else
+                    f"put it in quotes: \"{raw}\"")
         return f"'{name}' should be text, not {_type_name(given)}", ""
     if kind == "list_type":
         return f"'{name}' should be a list, not {_type_name(given)}", "write it as [a, b] or as lines starting with '- '"

@@ -113,6 +113,9 @@ def _edits(words: list, other: list, keys: list, other_keys: list) -> list[str]:
         elif end == len(words) and dest_end == len(other):  # likewise after its last
             theirs = theirs[:end - start]
         ours = words[start:end]
+        if ours and theirs and ((start == 0 and " ".join(theirs).endswith(" ".join(ours))) or
+                                (end == len(words) and " ".join(theirs).startswith(" ".join(ours)))):
+            continue  # the passage's word at either end, widened: 'Plekhovo.' for the quote's 'Plekhovo'
         if ours or theirs:
             edits.append(" ".join(filter(None, ("-" + " ".join(ours) if ours else "",
                                                 "+" + " ".join(theirs) if theirs else ""))))
