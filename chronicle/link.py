@@ -9,6 +9,7 @@ from .graph import Graph, Quote
 from .load import Content, Entry
 from .parallel import in_two_processes, second_process_pays
 from .schema import Citation
+from .validate import ReadCitation
 from .problems import Problem, did_you_mean, slug
 from .worddiff import word_changes
 
@@ -208,6 +209,9 @@ def _check_readable(graph: Graph, lookup) -> None:
     can be read (`Content.readable`): problems are reported, nothing enters the graph."""
     for kind, entries in graph.content.readable.items():
         for entry in entries.values():
+            if kind == "sources":
+                _locate_all(graph, [(entry, "quote_exceptions", i, ReadCitation(entry.id, quote))
+                                    for i, quote in enumerate(entry.record.quote_exceptions) if quote], lookup, keep=False)
             for name, targets in kinds.KINDS[kind].references.items():
                 _check_references(graph, entry, name, targets, lookup)
             name = kinds.KINDS[kind].citations

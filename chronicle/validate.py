@@ -98,7 +98,7 @@ class Readable:
     reports every problem; the record itself never enters the graph.
 
     A source's `text` and `sha256` are kept too, so that its text can still be read and the quotes
-    citing it located."""
+    citing it located, and the quotes of its `quote_exceptions` (or None)."""
 
     def __init__(self, data: dict, kind):
         for name in kind.references:
@@ -112,6 +112,10 @@ class Readable:
             self.text = data.get("text") if isinstance(data.get("text"), str) else None
             sha256 = data.get("sha256")
             self.sha256 = sha256 if isinstance(sha256, str) and re.fullmatch(schema.SHA256_RE, sha256) else None
+            exceptions = data.get("quote_exceptions")
+            self.quote_exceptions = [item.get("quote") if isinstance(item, dict) and isinstance(item.get("quote"), str)
+                                     and item["quote"].strip() else None
+                                     for item in (exceptions if isinstance(exceptions, list) else [])]
 
 
 def _id_or_none(value) -> str | None:

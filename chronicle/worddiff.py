@@ -116,10 +116,23 @@ def _edits(words: list, other: list, keys: list, other_keys: list) -> list[str]:
         if ours and theirs and ((start == 0 and " ".join(theirs).endswith(" ".join(ours))) or
                                 (end == len(words) and " ".join(theirs).startswith(" ".join(ours)))):
             continue  # the passage's word at either end, widened: 'Plekhovo.' for the quote's 'Plekhovo'
+        theirs = _trimmed(theirs, ours, start == 0, end == len(words))
         if ours or theirs:
             edits.append(" ".join(filter(None, ("-" + " ".join(ours) if ours else "",
                                                 "+" + " ".join(theirs) if theirs else ""))))
     return edits
+
+
+def _trimmed(theirs: list, ours: list, first: bool, last: bool) -> list:
+    """Return the passage's words `theirs` without the punctuation its widening to whole words took in
+    beyond the quote's ends: '+Monday' for a quote ending in 'Tuesday', from the passage's 'Monday.'."""
+    if theirs and ours:
+        theirs = list(theirs)
+        if last and ours[-1][-1] not in _PUNCTUATION:
+            theirs[-1] = theirs[-1].rstrip(_PUNCTUATION) or theirs[-1]
+        if first and ours[0][0] not in _PUNCTUATION:
+            theirs[0] = theirs[0].lstrip(_PUNCTUATION) or theirs[0]
+    return theirs
 
 
 def _changed_runs(keys: list, other_keys: list) -> list[list]:

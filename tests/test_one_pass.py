@@ -43,7 +43,7 @@ def test_a_statement_with_a_schema_error_has_its_speaker_tags_and_renderings_che
         "content/statements/s.yaml:4: unknown tag 'casualty' in tags (did you mean 'casualties'?)",
         "content/statements/s.yaml:7: quote not found in source 'art': \"the troops were expendabel\" (closest "
         "passage, line 6 (96% similar): \"the troops were \"expendable.\"\"; words to change: -expendabel "
-        "+\"expendable.\")",
+        "+\"expendable)",
     ]
 
 
@@ -155,3 +155,13 @@ def test_the_preview_shows_the_same_problems_as_a_full_check(tmp_path):
     report = preview.update([event])
     assert len(report.problems) == 3
     assert [str(p) for p in report.problems] == problems_of(content)
+
+
+def test_a_broken_source_has_its_quote_exceptions_located(make_content):
+    root = make_content({"sources/art.yaml": SOURCE.replace("language: en\n", "") +
+                         "quote_exceptions:\n  - quote: expendible\n    reason: a scare quote\n"})
+    assert problems_of(root) == [
+        "content/sources/art.yaml:1: missing required field 'language' (language of the text, e.g. 'en')",
+        "content/sources/art.yaml:10: quote not found in source 'art': \"expendible\" (closest passage, line 6 "
+        "(90% similar): \"\"expendable.\"\"; words to change: -expendible +expendable)",
+    ]

@@ -117,3 +117,6 @@ def test_word_changes_name_the_words_to_change_in_a_quote():
     assert worddiff.word_changes("a b c d e f g", "a x c y e z g w") == "-b +x, -d +y, -f +z"
     assert worddiff.word_changes("a b c d e f g h", "a x c y e z g w", most=2) == "-b +x, -d +y, ..."
     assert worddiff.word_changes("killed, near Plekhovo", passage) == "-killed, +killed"
+    assert worddiff.word_changes("the bridge was closed on Tuesday", "said the bridge was closed on Monday.") \
+        == "-Tuesday +Monday"
+    assert worddiff.word_changes("at least 31", "\"at least 30 North") == "-31 +30"
