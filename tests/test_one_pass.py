@@ -6,6 +6,7 @@ import shutil
 
 from conftest import ROOT, SOURCE_TEXT, base_files, problems_of, run_build, sha
 
+from chronicle import parallel
 from chronicle.incremental import Preview
 from chronicle.link import link
 from chronicle.load import load
@@ -165,3 +166,15 @@ def test_a_broken_source_has_its_quote_exceptions_located(make_content):
         "content/sources/art.yaml:10: quote not found in source 'art': \"expendible\" (closest passage, line 6 "
         "(90% similar): \"\"expendable.\"\"; words to change: -expendible +expendable)",
     ]
+
+
+def test_two_reading_processes_report_the_same(make_content, monkeypatch):
+    files = {"events/losses.md": EVENT.replace("date: 2024-12-14", "date: 13/11/2024")
+             .replace("tags: [casualties]", "tags: [casualty]").replace("killed near Plekhovo", "killed close to Plekhovo"),
+             "sources/art.yaml": SOURCE.replace("title: Test article\n", ""),
+             **{f"tags/t{i}.yaml": "name: T\ndescription: D.\n" for i in range(250)}}  # batches for both
+    one = problems_of(make_content(files))
+    monkeypatch.setitem(parallel.SECOND_PROCESS_FROM, "files", 0)
+    monkeypatch.setitem(parallel.SECOND_PROCESS_FROM, "quotes", 0)
+    assert problems_of(make_content(files)) == one
+    assert len(one) == 4
