@@ -117,11 +117,12 @@ def parse_with_edtf(text: str) -> When:
                 _bound(value.upper_strict(), _FAR_FUTURE), tuple(_merge(phrase(value))))
 
 
-_NUMERIC = re.compile(r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})$")  # 13/11/2024, 13.11.2024
-_YEAR_FIRST = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")  # 2024/11/13
-_DAY_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")  # 13 November 2024
-_NAMED_DAY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")  # November 13, 2024
-_NAMED = re.compile(r"^([A-Za-z]+)\.?,?\s+(\d{4})$")  # November 2024
+# Other ways of writing a date, as patterns compiled (and cached by `re`) the first time a date is wrong.
+_NUMERIC = r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})$"  # 13/11/2024, 13.11.2024, 11/13/2024
+_YEAR_FIRST = r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$"  # 2024/11/13
+_DAY_NAMED = r"^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})$"  # 13 November 2024
+_NAMED_DAY = r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$"  # November 13, 2024
+_NAMED = r"^([A-Za-z]+)\.?,?\s+(\d{4})$"  # November 2024
 _MONTH_NUMBERS = {**{name.lower(): i for i, name in enumerate(MONTHS, 1)},
                   **{name[:3].lower(): i for i, name in enumerate(MONTHS, 1)}, "sept": 9}
 
@@ -131,7 +132,7 @@ def written_as(text: str) -> str:
     13 November 2024, November 13, 2024) in EDTF: 'write it as 2024-11-13 (year-month-day)', saying
     so when day and month could be either way round; '' for any other text."""
     text = text.strip()
-    match = _NUMERIC.match(text)
+    match = re.match(_NUMERIC, text)
     if match:
         first, _, second, year = match.groups()
         readings = dict.fromkeys(iso for iso in (_iso(year, second, first), _iso(year, first, second)) if iso)
@@ -140,13 +141,13 @@ def written_as(text: str) -> str:
             return (f"write {day_first} if it is {_spoken(day_first)}, or {month_first} if it is "
                     f"{_spoken(month_first)} (day and month could be either way round; EDTF is year-month-day)")
         return f"write it as {next(iter(readings))} (year-month-day)" if readings else ""
-    match = _YEAR_FIRST.match(text)
+    match = re.match(_YEAR_FIRST, text)
     iso = _iso(match.group(1), match.group(3), match.group(4)) if match else None
-    if iso is None and (match := _DAY_NAMED.match(text)):
+    if iso is None and (match := re.match(_DAY_NAMED, text)):
         iso = _iso(match.group(3), _MONTH_NUMBERS.get(match.group(2).lower()), match.group(1))
-    if iso is None and (match := _NAMED_DAY.match(text)):
+    if iso is None and (match := re.match(_NAMED_DAY, text)):
         iso = _iso(match.group(3), _MONTH_NUMBERS.get(match.group(1).lower()), match.group(2))
-    if iso is None and (match := _NAMED.match(text)) and match.group(1).lower() in _MONTH_NUMBERS:
+    if iso is None and (match := re.match(_NAMED, text)) and match.group(1).lower() in _MONTH_NUMBERS:
         iso = f"{match.group(2)}-{_MONTH_NUMBERS[match.group(1).lower()]:02d}"
     return f"write it as {iso} ({'year-month-day' if iso.count('-') == 2 else 'year-month'})" if iso else ""
 

@@ -277,7 +277,8 @@ def _miss_problem(graph: Graph, line: int, entry: Entry, citation, miss: Miss) -
         return Problem(path, line, f"occurrence {citation.occurrence} asked, but the quote occurs "
                                    f"{miss.count} time(s) in source '{citation.source}'",
                        "lower occurrence, or remove it")
-    hint = _elsewhere(graph, citation) or _closest_hint(citation.quote, miss)
+    # (a source's quote exceptions are its own words: the source they name is never a mistake)
+    hint = (entry.kind != "sources" and _elsewhere(graph, citation)) or _closest_hint(citation.quote, miss)
     return Problem(path, line, f"quote not found in source '{citation.source}': \"{short}\"", hint)
 
 

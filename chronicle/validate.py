@@ -82,7 +82,6 @@ def _validate(doc: Document, kind, record_id, model, shown, parsed: Parsed) -> E
     return Entry(kind, record_id, shown, record, doc)
 
 
-
 class ReadCitation(NamedTuple):
     """A citation read from a record that failed its schema check: what `link` needs to locate it."""
 

@@ -128,9 +128,9 @@ def _trimmed(theirs: list, ours: list, first: bool, last: bool) -> list:
     beyond the quote's ends: '+Monday' for a quote ending in 'Tuesday', from the passage's 'Monday.'."""
     if theirs and ours:
         theirs = list(theirs)
-        if last and ours[-1][-1] not in _PUNCTUATION:
+        if last and ours[-1][-1:] not in tuple(_PUNCTUATION):
             theirs[-1] = theirs[-1].rstrip(_PUNCTUATION) or theirs[-1]
-        if first and ours[0][0] not in _PUNCTUATION:
+        if first and ours[0][:1] not in tuple(_PUNCTUATION):
             theirs[0] = theirs[0].lstrip(_PUNCTUATION) or theirs[0]
     return theirs
 
