@@ -165,26 +165,30 @@ class SourceText:
     def lines_of(self, quote: str) -> tuple:
         """Return the first line of each place `quote` occurs, matched as `locate` matches it (the first
         ten, and "..." when there are more), without looking for a closest passage when it does not."""
-        found = self._occurrences(quote)[1]
-        return tuple(self.line_of(self.original(a)) for a in found[:10]) + (("...",) if len(found) > 10 else ())
-
-    def _occurrences(self, quote: str) -> tuple[str, list]:
-        """Return the quote as found (folded) and where in the folded text it occurs."""
         needle = normalise(quote)
         found = self._find_all(needle)
         if not found and not needle.isascii():
-            # The same accented letter can be one code point (NFC) or a letter and a combining mark
-            # (NFD, as macOS and some web pages write it): try the quote in both forms.
-            for form in ("NFC", "NFD"):
-                other = unicodedata.normalize(form, needle)
-                if other != needle:
-                    found = self._find_all(other)
-                    if found:
-                        return other, found
-        return needle, found
+            found = self._in_other_forms(needle)[1]
+        return tuple(self.line_of(self.original(a)) for a in found[:10]) + (("...",) if len(found) > 10 else ())
+
+    def _in_other_forms(self, needle: str) -> tuple[str, list]:
+        """Return the form of `needle` found and where it occurs, or `needle` and [].
+
+        The same accented letter can be one code point (NFC) or a letter and a combining mark (NFD, as
+        macOS and some web pages write it): the quote is tried in both forms."""
+        for form in ("NFC", "NFD"):
+            other = unicodedata.normalize(form, needle)
+            if other != needle:
+                found = self._find_all(other)
+                if found:
+                    return other, found
+        return needle, []
 
     def _locate(self, quote: str, occurrence: int | None) -> Span | Miss:
-        needle, found = self._occurrences(quote)
+        needle = normalise(quote)
+        found = self._find_all(needle)
+        if not found and not needle.isascii():
+            needle, found = self._in_other_forms(needle)
         if not found:
             return self._closest(needle)
         # The lines of the first ten, and "..." when there are more: a short quote may occur thousands of times.

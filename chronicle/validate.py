@@ -5,7 +5,6 @@ import re
 import typing
 import unicodedata
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -82,12 +81,15 @@ def _validate(doc: Document, kind, record_id, model, shown, parsed: Parsed) -> E
     return Entry(kind, record_id, shown, record, doc)
 
 
-class ReadCitation(NamedTuple):
-    """A citation read from a record that failed its schema check: what `link` needs to locate it."""
+class ReadCitation:
+    """A citation read from a record that failed its schema check: what `link` needs to locate it.
+    (A plain class: making a NamedTuple class compiles code at every import, some 0.8 million
+    instructions, for a class used only when a file is broken.)"""
 
-    source: str
-    quote: str
-    occurrence: int | None = None
+    __slots__ = ("source", "quote", "occurrence")
+
+    def __init__(self, source: str, quote: str, occurrence: int | None = None):
+        self.source, self.quote, self.occurrence = source, quote, occurrence
 
 
 class Readable:
