@@ -57,6 +57,7 @@ class Miss:
     closest: str = ""
     closest_line: int = 0
     score: float = 0.0
+    passage: str = ""  # the closest passage in full (as much of it as the quote's length), folded
 
 
 @lru_cache(maxsize=None)
@@ -161,19 +162,33 @@ class SourceText:
             at = self.folded.find(needle, at + 1)
         return found
 
+    def lines_of(self, quote: str) -> tuple:
+        """Return the first line of each place `quote` occurs, matched as `locate` matches it (the first
+        ten, and "..." when there are more), without looking for a closest passage when it does not."""
+        needle = normalise(quote)
+        found = self._find_all(needle)
+        if not found and not needle.isascii():
+            found = self._in_other_forms(needle)[1]
+        return tuple(self.line_of(self.original(a)) for a in found[:10]) + (("...",) if len(found) > 10 else ())
+
+    def _in_other_forms(self, needle: str) -> tuple[str, list]:
+        """Return the form of `needle` found and where it occurs, or `needle` and [].
+
+        The same accented letter can be one code point (NFC) or a letter and a combining mark (NFD, as
+        macOS and some web pages write it): the quote is tried in both forms."""
+        for form in ("NFC", "NFD"):
+            other = unicodedata.normalize(form, needle)
+            if other != needle:
+                found = self._find_all(other)
+                if found:
+                    return other, found
+        return needle, []
+
     def _locate(self, quote: str, occurrence: int | None) -> Span | Miss:
         needle = normalise(quote)
         found = self._find_all(needle)
         if not found and not needle.isascii():
-            # The same accented letter can be one code point (NFC) or a letter and a combining mark
-            # (NFD, as macOS and some web pages write it): try the quote in both forms.
-            for form in ("NFC", "NFD"):
-                other = unicodedata.normalize(form, needle)
-                if other != needle:
-                    found = self._find_all(other)
-                    if found:
-                        needle = other
-                        break
+            needle, found = self._in_other_forms(needle)
         if not found:
             return self._closest(needle)
         # The lines of the first ten, and "..." when there are more: a short quote may occur thousands of times.
@@ -195,10 +210,11 @@ class SourceText:
         if hit is None or hit.score == 0:
             return Miss("not-found")
         span = self._span(hit.dest_start, max(1, hit.dest_end - hit.dest_start))
-        closest = self._words(span.start, span.end)
+        passage = closest = self._words(span.start, span.end)
         if len(closest) > SHOWN:
             closest = closest[:SHOWN - 3].rsplit(" ", 1)[0] + "..."
-        return Miss("not-found", closest=closest, closest_line=span.first_line, score=_score(hit.score))
+        return Miss("not-found", closest=closest, closest_line=span.first_line, score=_score(hit.score),
+                    passage=passage)
 
     def _closest_long(self, needle: str) -> Miss:
         """Return the closest passage of a long quote: where its start fits best, shown from its first difference."""
@@ -213,7 +229,7 @@ class SourceText:
         closest = self._words(span.start, span.end)
         closest = ("..." if shown_at > at else "") + closest[:SHOWN].rsplit(" ", 1)[0] + "..."
         return Miss("not-found", closest=closest, closest_line=self.line_of(self.original(min(at + same, len(self.folded) - 1))),
-                    score=_score(fuzz.ratio(needle, candidate)))
+                    score=_score(fuzz.ratio(needle, candidate)), passage=candidate)
 
     def _words(self, start: int, end: int) -> str:
         """Return the original text from `start` to `end`, widened to whole words, folded."""

@@ -106,12 +106,66 @@ def parse_with_edtf(text: str) -> When:
     try:
         value = parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError) as err:
+        meant = written_as(text)
+        if meant:
+            raise DateError(f"'{text}' is not a valid EDTF date: {meant}") from err
         raise DateError(
             f"'{text}' is not a valid EDTF date; use for example 2024-12-14, 2024-12, 2024-12~ "
             "(about), 2024-12-XX (day unknown), 2024-12-26/2025-01-11 or ../2024-12-17"
         ) from err
     return When(text, _bound(value.lower_strict(), _FAR_PAST),
                 _bound(value.upper_strict(), _FAR_FUTURE), tuple(_merge(phrase(value))))
+
+
+# Other ways of writing a date, as patterns compiled (and cached by `re`) the first time a date is wrong.
+_NUMERIC = r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})$"  # 13/11/2024, 13.11.2024, 11/13/2024
+_YEAR_FIRST = r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$"  # 2024/11/13
+_DAY_NAMED = r"^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})$"  # 13 November 2024
+_NAMED_DAY = r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$"  # November 13, 2024
+_NAMED = r"^([A-Za-z]+)\.?,?\s+(\d{4})$"  # November 2024
+_MONTH_NUMBERS = {**{name.lower(): i for i, name in enumerate(MONTHS, 1)},
+                  **{name[:3].lower(): i for i, name in enumerate(MONTHS, 1)}, "sept": 9}
+
+
+def written_as(text: str) -> str:
+    """Return how to write a date given in another common form (13/11/2024, 13.11.2024, 11/13/2024,
+    13 November 2024, November 13, 2024) in EDTF: 'write it as 2024-11-13 (year-month-day)', saying
+    so when day and month could be either way round; '' for any other text."""
+    text = text.strip()
+    match = re.match(_NUMERIC, text)
+    if match:
+        first, _, second, year = match.groups()
+        readings = dict.fromkeys(iso for iso in (_iso(year, second, first), _iso(year, first, second)) if iso)
+        if len(readings) == 2:
+            day_first, month_first = readings
+            return (f"write {day_first} if it is {_spoken(day_first)}, or {month_first} if it is "
+                    f"{_spoken(month_first)} (day and month could be either way round; EDTF is year-month-day)")
+        return f"write it as {next(iter(readings))} (year-month-day)" if readings else ""
+    match = re.match(_YEAR_FIRST, text)
+    iso = _iso(match.group(1), match.group(3), match.group(4)) if match else None
+    if iso is None and (match := re.match(_DAY_NAMED, text)):
+        iso = _iso(match.group(3), _MONTH_NUMBERS.get(match.group(2).lower()), match.group(1))
+    if iso is None and (match := re.match(_NAMED_DAY, text)):
+        iso = _iso(match.group(3), _MONTH_NUMBERS.get(match.group(1).lower()), match.group(2))
+    if iso is None and (match := re.match(_NAMED, text)) and match.group(1).lower() in _MONTH_NUMBERS:
+        iso = f"{match.group(2)}-{_MONTH_NUMBERS[match.group(1).lower()]:02d}"
+    return f"write it as {iso} ({'year-month-day' if iso.count('-') == 2 else 'year-month'})" if iso else ""
+
+
+def _iso(year, month, day) -> str | None:
+    """Return year, month and day as an EDTF day, or None when that is not a day of the calendar."""
+    if month is None:
+        return None
+    y, m, d = int(year), int(month), int(day)
+    if not 1 <= m <= 12 or not 1 <= d <= calendar.monthrange(y, m)[1]:
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _spoken(iso: str) -> str:
+    """Return an EDTF day in words: '5 November'."""
+    _, month, day = iso.split("-")
+    return f"{int(day)} {MONTHS[int(month) - 1]}"
 
 
 def _bound(struct, open_value) -> tuple:

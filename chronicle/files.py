@@ -44,6 +44,7 @@ class Parsed:
     claims_text: str = ""  # the text file named by a source file that failed to load
     shown: str = ""  # the path as messages show it
     pending: tuple | None = None  # (document, shown, body, body line) read but not yet validated
+    readable: Entry | None = None  # what can be checked of a record that failed its schema check
 
 
 BATCH = 100  # files either process takes at a time (the last few decide how close they finish)

@@ -9,7 +9,9 @@ from .graph import Graph, Quote
 from .load import Content, Entry
 from .parallel import in_two_processes, second_process_pays
 from .schema import Citation
+from .validate import ReadCitation
 from .problems import Problem, did_you_mean, slug
+from .worddiff import word_changes
 
 
 def link(content: Content, timings: dict | None = None) -> Graph:
@@ -33,6 +35,7 @@ def link(content: Content, timings: dict | None = None) -> Graph:
     cited = _citations(content)
     _search_quotes(graph, cited, meanwhile)
     _locate_all(graph, cited, lookup)
+    _check_readable(graph, lookup)
     if timings is not None:
         timings["verify"] = timings.get("verify", 0.0) + time.perf_counter() - started - aside
     _index_quotes(graph)
@@ -201,15 +204,37 @@ def _suggest(ref: str, keys: dict, targets) -> str:
     return f"add content/{targets[0]}/{ref}{kinds.KINDS[targets[0]].suffix}, or use an existing id"
 
 
-def _locate_all(graph: Graph, cited: list, lookup) -> None:
-    """Locate each (entry, field, index, Citation) of `cited` in its source, in turn, and record it, or
-    report why it cannot be (30,000 at 10,000 events, after the second process has ended: the names
-    it needs are looked up once, not per citation)."""
-    broken, sources, texts, located = graph.content.broken["sources"], graph.entries["sources"], graph.texts, graph.located
+def _check_readable(graph: Graph, lookup) -> None:
+    """Check the references and quotes of the records that failed their schema check, as far as they
+    can be read (`Content.readable`): problems are reported, nothing enters the graph."""
+    for kind, entries in graph.content.readable.items():
+        for entry in entries.values():
+            if kind == "sources":
+                _locate_all(graph, [(entry, "quote_exceptions", i, ReadCitation(entry.id, quote))
+                                    for i, quote in enumerate(entry.record.quote_exceptions) if quote], lookup, keep=False)
+            for name, targets in kinds.KINDS[kind].references.items():
+                _check_references(graph, entry, name, targets, lookup)
+            name = kinds.KINDS[kind].citations
+            if name:
+                cited = [(entry, name, i, citation) for i, citation in enumerate(getattr(entry.record, name))
+                         if citation is not None]
+                _locate_all(graph, cited, lookup, keep=False)
+
+
+def _locate_all(graph: Graph, cited: list, lookup, keep: bool = True) -> None:
+    """Locate each (entry, field, index, Citation) of `cited` in its source, in turn, and record it
+    (unless not `keep`), or report why it cannot be (30,000 at 10,000 events, after the second process
+    has ended: the names it needs are looked up once, not per citation)."""
+    broken, sources, texts = graph.content.broken["sources"], graph.entries["sources"], graph.texts
+    located = graph.located if keep else []
     for entry, name, index, citation in cited:
         sid = citation.source
-        if sid in broken:
-            continue  # the source's own problem is reported already
+        if sid in broken:  # the source's own problem is reported already; its text may still be read
+            if sid in graph.content.readable_texts:
+                found = prepared(graph.content.readable_texts[sid]).locate(citation.quote, citation.occurrence)
+                if type(found) is Miss:
+                    graph.problems.append(_miss_problem(graph, entry.line(name, index, "quote"), entry, citation, found))
+            continue
         if sid not in sources:
             graph.problems.append(Problem(entry.path, entry.line(name, index, "source"), f"unknown source '{sid}'",
                                           _suggest(sid, lookup["sources"], ("sources",))))
@@ -219,7 +244,7 @@ def _locate_all(graph: Graph, cited: list, lookup) -> None:
             continue  # the source's own problem (missing or changed text) is reported already
         found = text.locate(citation.quote, citation.occurrence)
         if type(found) is Miss:
-            graph.problems.append(_miss_problem(entry.path, entry.line(name, index, "quote"), citation, found))
+            graph.problems.append(_miss_problem(graph, entry.line(name, index, "quote"), entry, citation, found))
             continue
         chrome = _chrome_around(sources[sid].record.chrome, found)
         if chrome is not None:
@@ -241,7 +266,8 @@ def _chrome_around(chromes: list, span: Span):
     return None
 
 
-def _miss_problem(path, line, citation, miss: Miss) -> Problem:
+def _miss_problem(graph: Graph, line: int, entry: Entry, citation, miss: Miss) -> Problem:
+    path = entry.path
     short = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
     if miss.reason == "ambiguous":
         where = ", ".join(str(n) for n in miss.lines)
@@ -251,9 +277,35 @@ def _miss_problem(path, line, citation, miss: Miss) -> Problem:
         return Problem(path, line, f"occurrence {citation.occurrence} asked, but the quote occurs "
                                    f"{miss.count} time(s) in source '{citation.source}'",
                        "lower occurrence, or remove it")
-    hint = (f"closest passage, line {miss.closest_line} ({miss.score:.0f}% similar): \"{miss.closest}\""
-            if miss.closest else "copy the passage from the source text exactly")
+    # (a source's quote exceptions are its own words: the source they name is never a mistake)
+    hint = (entry.kind != "sources" and _elsewhere(graph, citation)) or _closest_hint(citation.quote, miss)
     return Problem(path, line, f"quote not found in source '{citation.source}': \"{short}\"", hint)
+
+
+def _closest_hint(quote: str, miss: Miss) -> str:
+    """Return the hint for a quote not found: the closest passage, and the words that differ from it."""
+    if not miss.closest:
+        return "copy the passage from the source text exactly"
+    hint = f"closest passage, line {miss.closest_line} ({miss.score:.0f}% similar): \"{miss.closest}\""
+    change = word_changes(quote, miss.passage)
+    return f"{hint}; words to change: {change}" if change else hint
+
+
+def _elsewhere(graph: Graph, citation) -> str:
+    """Return a hint naming the other sources in which a quote not found in its own occurs verbatim,
+    with the lines, or ''."""
+    texts = [(sid, graph.texts[sid]) for sid in sorted(graph.texts)]
+    texts += [(sid, prepared(text)) for sid, text in sorted(graph.content.readable_texts.items())]
+    found = []
+    for sid, text in texts:
+        lines = text.lines_of(citation.quote) if sid != citation.source else ()
+        if lines:
+            where = f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
+            found.append((sid, f"'{sid}' ({where})"))
+    if not found:
+        return ""
+    shown = " and ".join(place for _, place in found[:3]) + (" and others" if len(found) > 3 else "")
+    return f"it occurs verbatim in {shown}: did you mean source: {found[0][0]}?"
 
 
 def relink(old: Graph, content: Content) -> Graph | None:

@@ -14,6 +14,7 @@ from . import captures, kinds, schema
 from .files import CONFIG_FILE, Parsed, display_path, parse_file, parse_files
 from .problems import Problem, did_you_mean, visible
 from .read import decode
+from .schema_errors import SHA256_PROBLEMS
 from .validate import Entry
 
 IGNORED = re.compile(r"^\.|~$|\.swp$|\.tmp$")  # editor and system droppings
@@ -31,6 +32,10 @@ class Content:
     broken: dict = field(default_factory=lambda: {kind: set() for kind in kinds.KINDS})
     """Ids whose files exist but failed to load: references to them are not reported again."""
     claimed_texts: set = field(default_factory=set)  # text files named by broken source files
+    readable: dict = field(default_factory=lambda: {kind: {} for kind in kinds.KINDS})
+    """What can still be checked of each broken record (validate.Readable): link checks its references
+    and quotes, so that one run reports every problem; it never enters the graph."""
+    readable_texts: dict = field(default_factory=dict)  # broken source id -> its article text, if readable
     problems: list = field(default_factory=list)
     derived: tuple | None = None
     """(earlier Content, {(kind, id)}) when this one is that one with only those records changed."""
@@ -200,6 +205,8 @@ def _add(content: Content, parsed: Parsed) -> None:
         content.entries[kind][record_id] = parsed.entry
     else:
         content.broken[kind].add(record_id)
+        if parsed.readable is not None:
+            content.readable[kind][record_id] = parsed.readable
         if parsed.claims_text:
             content.claimed_texts.add(parsed.claims_text)
         elif kind == "sources":
@@ -232,26 +239,20 @@ def _load_texts(content: Content, texts: dict) -> None:
     for source_id, entry in sorted(content.entries["sources"].items()):
         name = unicodedata.normalize("NFC", entry.record.text)
         used.add(name)
-        if "/" in name or "\\" in name or name not in texts:
-            hint = did_you_mean(name, texts) or "the text file must sit in the same folder as this file"
-            content.problems.append(Problem(entry.path, entry.line("text"), f"text file '{visible(name)}' not found", hint))
-            continue
-        path, data = texts[name]
+        data = _text_data(content, entry, name, texts)
         if data is None:
-            continue  # too big or unreadable: reported already
+            continue
+        path, data = data
         digest = _sha256(data)
         if digest != entry.record.sha256:
-            content.problems.append(Problem(
-                entry.path, entry.line("sha256"),
-                f"'{name}' has changed: its SHA-256 is {digest}, not the recorded one",
-                "source texts are evidence and must stay byte for byte as published; restore the "
-                "original, or if this is a deliberate new version, record the new sha256"))
+            content.problems.append(_changed(entry, name, digest))
             continue
         text, problems = _decoded(data, display_path(path))
         content.problems += problems
         if text is not None:
             content.texts[source_id] = text
             _check_chrome_lines(entry, text, content)
+    _load_broken_texts(content, texts)
     named = used | content.claimed_texts
     if None in named or not named <= texts.keys():
         return  # a source names a text file that is not there: a text left over may be the one it means
@@ -259,6 +260,58 @@ def _load_texts(content: Content, texts: dict) -> None:
         if name not in named:
             content.problems.append(Problem(display_path(path), 0, "source text has no metadata file",
                                             f"describe it in a .yaml file beside it with text: {name}"))
+
+
+def _text_data(content: Content, entry: Entry, name: str, texts: dict) -> tuple | None:
+    """Return (path, bytes) of the text file `name` a source names, or None: not there (reported) or
+    unreadable (reported already)."""
+    if "/" in name or "\\" in name or name not in texts:
+        hint = did_you_mean(name, texts) or "the text file must sit in the same folder as this file"
+        content.problems.append(Problem(entry.path, entry.line("text"), f"text file '{visible(name)}' not found", hint))
+        return None
+    path, data = texts[name]
+    return None if data is None else (path, data)
+
+
+def _changed(entry: Entry, name: str, digest: str) -> Problem:
+    return Problem(entry.path, entry.line("sha256"),
+                   f"'{name}' has changed, or its recorded sha256 is wrong: the file's SHA-256 is {digest}",
+                   "source texts are evidence and must stay byte for byte as published: restore the "
+                   f"original; if the text is new, or deliberately a new version, record sha256: {digest}")
+
+
+def _load_broken_texts(content: Content, texts: dict) -> None:
+    """Read the text of each source that failed its schema check, where it names one that can be read:
+    the quotes citing it are then still located (`content.readable_texts`), and a missing or malformed
+    sha256 is answered with the hash to record."""
+    for source_id, entry in sorted(content.readable["sources"].items()):
+        record = entry.record
+        if record.text is None:
+            continue  # reported by the schema check
+        name = unicodedata.normalize("NFC", record.text)
+        data = _text_data(content, entry, name, texts)
+        if data is None:
+            continue
+        path, data = data
+        digest = _sha256(data)
+        if record.sha256 is None:
+            _give_hash(content, entry, name, digest)
+        elif record.sha256 != digest:
+            content.problems.append(_changed(entry, name, digest))
+            continue
+        text, problems = _decoded(data, display_path(path))
+        content.problems += problems
+        if text is not None:
+            content.readable_texts[source_id] = text
+
+
+def _give_hash(content: Content, entry: Entry, name: str, digest: str) -> None:
+    """Give the schema check's problem with a source's sha256 (missing, or not a hash) the hash to record."""
+    for i, problem in enumerate(content.problems):
+        if problem.path == entry.path and problem.message.startswith(SHA256_PROBLEMS):
+            fix = "add this line:" if problem.message.startswith("missing") else "write it as"
+            content.problems[i] = Problem(problem.path, problem.line, problem.message,
+                                          f"{fix} sha256: {digest}, the SHA-256 of {name}")
 
 
 def _check_chrome_lines(entry: Entry, text: str, content: Content) -> None:

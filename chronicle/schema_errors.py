@@ -6,8 +6,46 @@ import typing
 
 from pydantic import BaseModel, ValidationError
 
+from . import kinds
 from .problems import Problem, did_you_mean, odd_character, slug
 from .read import Document
+
+# The messages of a source's sha256 that is missing or not a hash: load.py gives them the hash to
+# record when the text file can be read.
+SHA256_PROBLEMS = ("missing required field 'sha256'", "'sha256' ")
+
+# Where the Markdown summary of a record goes, and where its quotes go: answers, in MEANINGS, for
+# fields that are not fields at all.
+BODY, CITED = "(the summary)", "(the citations)"
+
+# Unknown fields close in meaning to a known one, in one table for every kind: each name written
+# (lowercase) maps to what it may mean, in order; the hint gives the first that the record (or the
+# part of it, such as a citation) has. When none applies, did-you-mean compares the spelling.
+MEANINGS = {
+    **dict.fromkeys(("person", "persons", "speaker", "speakers", "who"), ("people", "speaker", "claimant")),
+    **dict.fromkeys(("organization", "organizations", "organisation", "org", "orgs"),
+                    ("organisations", "speaker", "claimant")),
+    **dict.fromkeys(("location", "locations", "place", "where"), ("places", "place")),
+    "places": ("place",),
+    "tag": ("tags",),
+    **dict.fromkeys(("citation", "sources", "source", "cites", "evidence"), ("citations", "renderings")),
+    "rendering": ("renderings",),
+    "quote": (CITED, "quote_exceptions"),
+    **dict.fromkeys(("quotation", "excerpt", "text", "passage"), ("quote", BODY)),
+    **dict.fromkeys(("summary", "body", "description", "content", "abstract"), (BODY, "description", "note")),
+    "id": ("source",),
+    **dict.fromkeys(("link", "href", "uri", "address"), ("url",)),
+    **dict.fromkeys(("author", "byline", "by"), ("authors",)),
+    **dict.fromkeys(("published", "pubdate", "publication_date", "date_published", "when"), ("date", "as_of")),
+    "date": ("as_of",),
+    "as_of": ("date",),
+    **dict.fromkeys(("lang", "locale"), ("language",)),
+    **dict.fromkeys(("event",), ("events",)),
+    **dict.fromkeys(("statement",), ("statements",)),
+    **dict.fromkeys(("figure",), ("figures",)),
+    **dict.fromkeys(("alias", "aka"), ("aliases",)),
+    **dict.fromkeys(("name", "headline"), ("title", "headline")),
+}
 
 
 def schema_problems(err: ValidationError, model, doc: Document, path: str) -> list[Problem]:
@@ -34,9 +72,7 @@ def _explain(error, loc, model, doc) -> tuple[str, str]:
         info = parent.model_fields.get(loc[-1]) if parent else None
         return f"missing required field '{loc[-1]}'", (info.description or "") if info else ""
     if kind == "extra_forbidden":
-        fields = list(parent.model_fields) if parent else []
-        hint = did_you_mean(str(loc[-1]), fields) or "allowed fields: " + ", ".join(fields)
-        return f"unknown field '{loc[-1]}'", hint
+        return f"unknown field '{loc[-1]}'", _unknown_field_hint(str(loc[-1]), parent, model if len(loc) == 1 else None)
     given = error.get("input")
     raw = doc.raw.get(loc)
     if kind == "string_type":
@@ -44,7 +80,8 @@ def _explain(error, loc, model, doc) -> tuple[str, str]:
             shown = ("true" if given is True else "false" if given is False
                      else "empty (null)" if given is None else "a number")
             return (f"'{name}' should be text, but YAML read {raw!r} as {shown}",
-                    f"put it in quotes: {loc[-1] if isinstance(loc[-1], str) else '-'}: \"{raw}\"")
+                    f"put it in quotes: {loc[-1]}: \"{raw}\"" if isinstance(loc[-1], str) else
+                    f"put it in quotes: \"{raw}\"")
         return f"'{name}' should be text, not {_type_name(given)}", ""
     if kind == "list_type":
         return f"'{name}' should be a list, not {_type_name(given)}", "write it as [a, b] or as lines starting with '- '"
@@ -67,6 +104,21 @@ def _explain(error, loc, model, doc) -> tuple[str, str]:
         return f"'{name}' needs at least {error.get('ctx', {}).get('min_length', 1)} item(s)", _too_short_hint(loc)
     message = error["msg"].removeprefix("Value error, ")
     return (f"'{name}': {message}" if name else message), ""
+
+
+def _unknown_field_hint(name: str, parent, record_model) -> str:
+    """Return the hint for an unknown field `name` of `parent` (a model; `record_model` when it is the
+    record's top level): the field it means (MEANINGS), else the closest spelling, else every field."""
+    fields = list(parent.model_fields) if parent else []
+    kind = next((k for k in kinds.KINDS.values() if k.model is record_model), None) if record_model else None
+    for meant in MEANINGS.get(name.lower().replace("-", "_"), ()):
+        if meant == BODY and kind is not None and kind.suffix == ".md":
+            return "the summary goes below the closing `---`, in Markdown"
+        if meant == CITED and kind is not None and kind.citations:
+            return f"quotes go in {kind.citations}: - source: ID, quote: ..."
+        if meant in fields:
+            return f"did you mean '{meant}'?"
+    return did_you_mean(name, fields) or "allowed fields: " + ", ".join(fields)
 
 
 def _too_short_hint(loc) -> str:

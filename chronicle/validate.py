@@ -1,6 +1,7 @@
 """Validation: a file's parsed YAML checked against its kind's schema model, into an Entry or Problems."""
 from __future__ import annotations
 
+import re
 import typing
 import unicodedata
 from dataclasses import dataclass
@@ -42,9 +43,10 @@ def entry_of(doc: Document, kind, record_id, model, shown, parsed: Parsed, valid
         parsed.pending = (doc, shown, body, body_line)
         return None
     entry = _validate(doc, kind, record_id, model, shown, parsed)
-    if entry is None or body is None:
+    if body is None:
         return entry
-    entry.body, entry.body_line = body.strip("\n"), body_line
+    if entry is not None:
+        entry.body, entry.body_line = body.strip("\n"), body_line
     if not body.strip():
         parsed.problems.append(Problem(shown, body_line, f"{kinds.KINDS[kind].singular} has no summary",
                                        "write a neutral summary in your own words below the front matter"))
@@ -72,7 +74,62 @@ def _validate(doc: Document, kind, record_id, model, shown, parsed: Parsed) -> E
         parsed.problems += schema_problems(err, model, doc, shown)
         if kind == "sources" and isinstance(doc.data.get("text"), str):
             parsed.claims_text = unicodedata.normalize("NFC", doc.data["text"])
+        if kind in kinds.KINDS:
+            parsed.readable = Entry(kind, record_id, shown, Readable(doc.data, kinds.KINDS[kind]), doc)
         return None
     doc.data = None  # validated into `record`; the text stays for line numbers
     return Entry(kind, record_id, shown, record, doc)
 
+
+class ReadCitation:
+    """A citation read from a record that failed its schema check: what `link` needs to locate it.
+    (A plain class: making a NamedTuple class compiles code at every import, some 0.8 million
+    instructions, for a class used only when a file is broken.)"""
+
+    __slots__ = ("source", "quote", "occurrence")
+
+    def __init__(self, source: str, quote: str, occurrence: int | None = None):
+        self.source, self.quote, self.occurrence = source, quote, occurrence
+
+
+class Readable:
+    """What can still be checked of a record that failed its schema check: the ids its reference
+    fields hold and the citations it makes, each in its place (what cannot be read is None, reported
+    by the schema check already). `link` checks these as it checks a valid record's, so that one run
+    reports every problem; the record itself never enters the graph.
+
+    A source's `text` and `sha256` are kept too, so that its text can still be read and the quotes
+    citing it located, and the quotes of its `quote_exceptions` (or None)."""
+
+    def __init__(self, data: dict, kind):
+        for name in kind.references:
+            value = data.get(name)
+            setattr(self, name, _id_or_none(value) if not isinstance(value, list) else
+                    [_id_or_none(item) for item in value])
+        if kind.citations:
+            value = data.get(kind.citations)
+            setattr(self, kind.citations, [_citation(item) for item in value] if isinstance(value, list) else [])
+        if kind.name == "sources":
+            self.text = data.get("text") if isinstance(data.get("text"), str) else None
+            sha256 = data.get("sha256")
+            self.sha256 = sha256 if isinstance(sha256, str) and re.fullmatch(schema.SHA256_RE, sha256) else None
+            exceptions = data.get("quote_exceptions")
+            self.quote_exceptions = [item.get("quote") if isinstance(item, dict) and isinstance(item.get("quote"), str)
+                                     and item["quote"].strip() else None
+                                     for item in (exceptions if isinstance(exceptions, list) else [])]
+
+
+def _id_or_none(value) -> str | None:
+    return value if isinstance(value, str) and schema.ID_RE.match(value) else None
+
+
+def _citation(item) -> ReadCitation | None:
+    """Return the citation `item` as far as it can be located, or None."""
+    if not isinstance(item, dict):
+        return None
+    source, quote, occurrence = item.get("source"), item.get("quote"), item.get("occurrence")
+    if _id_or_none(source) is None or not isinstance(quote, str) or not quote.strip():
+        return None
+    if occurrence is not None and (type(occurrence) is not int or occurrence < 1):
+        return None
+    return ReadCitation(source, quote, occurrence)

@@ -81,3 +81,69 @@ def _matched(keys: list, other_keys: list) -> set:
     for block in LCSseq.editops(keys, other_keys).as_matching_blocks():
         same.update(range(block.a, block.a + block.size))
     return same
+
+
+_PUNCTUATION = "\"'.,;:!?()[]-"
+
+
+def word_changes(quote: str, passage: str, most: int = 3) -> str:
+    """Return the edits that make the words of `quote` those of `passage`, as '-close to +near' (the
+    first `most` of them, then '...'), or '' when they have the same words.
+
+    For a quote not found in its source: `passage` is the closest passage, widened to whole words, so
+    words it has beyond either end of the quote are not edits. Words are compared as the matcher
+    compares them (quotes, dashes and spaces folded; case kept) without their surrounding
+    punctuation first, so that a passage ending in 'Plekhovo.' matches a quote ending in 'Plekhovo';
+    when that finds no difference, with it."""
+    words, other = normalise(quote).split(" "), normalise(passage).split(" ")
+    for key in (lambda word: word.strip(_PUNCTUATION), str):
+        edits = _edits(words, other, [key(w) for w in words], [key(w) for w in other])
+        if edits:
+            shown = ", ".join(edits[:most])
+            return shown + ", ..." if len(edits) > most else shown
+    return ""
+
+
+def _edits(words: list, other: list, keys: list, other_keys: list) -> list[str]:
+    edits = []
+    for start, end, dest_start, dest_end in _changed_runs(keys, other_keys):
+        theirs = other[dest_start:dest_end]
+        if start == 0 and dest_start == 0:  # before the quote's first word: only as many as it replaces
+            theirs = theirs[len(theirs) - (end - start):] if end > start else []
+        elif end == len(words) and dest_end == len(other):  # likewise after its last
+            theirs = theirs[:end - start]
+        ours = words[start:end]
+        if ours and theirs and ((start == 0 and " ".join(theirs).endswith(" ".join(ours))) or
+                                (end == len(words) and " ".join(theirs).startswith(" ".join(ours)))):
+            continue  # the passage's word at either end, widened: 'Plekhovo.' for the quote's 'Plekhovo'
+        theirs = _trimmed(theirs, ours, start == 0, end == len(words))
+        if ours or theirs:
+            edits.append(" ".join(filter(None, ("-" + " ".join(ours) if ours else "",
+                                                "+" + " ".join(theirs) if theirs else ""))))
+    return edits
+
+
+def _trimmed(theirs: list, ours: list, first: bool, last: bool) -> list:
+    """Return the passage's words `theirs` without the punctuation its widening to whole words took in
+    beyond the quote's ends: '+Monday' for a quote ending in 'Tuesday', from the passage's 'Monday.'."""
+    if theirs and ours:
+        theirs = list(theirs)
+        if last and ours[-1][-1:] not in tuple(_PUNCTUATION):
+            theirs[-1] = theirs[-1].rstrip(_PUNCTUATION) or theirs[-1]
+        if first and ours[0][:1] not in tuple(_PUNCTUATION):
+            theirs[0] = theirs[0].lstrip(_PUNCTUATION) or theirs[0]
+    return theirs
+
+
+def _changed_runs(keys: list, other_keys: list) -> list[list]:
+    """Return [start, end, other start, other end] of each run of words that differ between the two
+    lists (deletions and insertions side by side made one run), in order."""
+    runs: list[list] = []
+    for op in LCSseq.editops(keys, other_keys).as_opcodes():
+        if op.tag == "equal":
+            continue
+        if runs and runs[-1][1] == op.src_start and runs[-1][3] == op.dest_start:
+            runs[-1][1], runs[-1][3] = op.src_end, op.dest_end
+        else:
+            runs.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    return runs

@@ -166,7 +166,7 @@ def test_a_quote_missing_from_a_10_mb_text_is_reported_quickly(make_content):
         "content/events/losses.md:8: quote not found in source 'art': \"Sentence 200000 of the long article says "
         "something. Sentence 200001 of the lo...\" (closest passage, line 200501 (99% similar): \"...article says "
         "something. Sentence 200500 of the long article says something. Sentence 200501 of the long article says "
-        "something. Sentence 200502 of the long...\")"
+        "something. Sentence 200502 of the long...\"; words to change: -off +of)"
     ]
     assert time.monotonic() - started < 20
 
@@ -184,7 +184,7 @@ def test_a_100000_character_quote_is_located_and_a_typo_in_it_found(make_content
         "content/events/losses.md:8: quote not found in source 'art': \"word0 word1 word2 word3 word4 word5 word6 "
         "word7 word8 word9 word10 word11 wor...\" (closest passage, line 4 (99% similar): \"...word9995 word9996 "
         "word9997 word9998 word9999 word10000 word10001 word10002 word10003 word10004 word10005 word10006 "
-        "word10007 word10008 word10009 word10010...\")"
+        "word10007 word10008 word10009 word10010...\"; words to change: -wodr10000 +word10000)"
     ]
     assert time.monotonic() - started < 20
 

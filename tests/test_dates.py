@@ -123,3 +123,23 @@ def test_intervals_with_unknown_digits_which_the_edtf_package_refuses_are_read(t
     with pytest.raises(dates.DateError):  # edtf 5 fails on them; should it read them, compare above
         dates.parse_with_edtf(text)
     assert dates.parse(text).words == words
+
+
+@pytest.mark.parametrize("text, meant", [
+    ("13/11/2024", "write it as 2024-11-13 (year-month-day)"),
+    ("13-11-2024", "write it as 2024-11-13 (year-month-day)"),
+    ("2024/11/13", "write it as 2024-11-13 (year-month-day)"),
+    ("13th Nov. 2024", "write it as 2024-11-13 (year-month-day)"),
+    ("Sept 3 2024", "write it as 2024-09-03 (year-month-day)"),
+    ("05/05/2024", "write it as 2024-05-05 (year-month-day)"),  # either way round, the same day
+    ("31/02/2024", ""),  # no day of the calendar either way
+    ("13 Brumaire 2024", ""),
+    ("mid-December", ""),
+])
+def test_written_as_gives_the_edtf_form_of_other_date_styles(text, meant):
+    assert dates.written_as(text) == meant
+
+
+def test_a_day_month_date_that_is_no_date_gets_the_examples():
+    with pytest.raises(dates.DateError, match=r"^'31/02/2024' is not a valid EDTF date; use for example"):
+        dates.parse("31/02/2024")

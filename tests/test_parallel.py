@@ -66,6 +66,9 @@ def test_two_processes_verify_what_one_verifies(tmp_path, monkeypatch):
     event.write_text(text.replace("citations:\n", "citations:\n  - source: kirby-human-wave\n"
                                   "    quote: treating these troops as expandable\n"
                                   "  - source: kirby-human-wave\n    quote: the\n", 1))
+    # The hint for a quote not found looks for it in every other source, in this process; what this
+    # test counts is which process searched the sources for the quotes citing them.
+    monkeypatch.setattr(link, "_elsewhere", lambda graph, citation: "")
 
     def verified():
         graph = link.link(load.load(content))

@@ -1,6 +1,7 @@
 """Each kind of content error gives its exact message, with file:line and a hint."""
 from __future__ import annotations
 
+import pytest
 from conftest import SOURCE_TEXT, base_files, problems_of, sha
 
 EVENT = base_files()["events/losses.md"]
@@ -92,9 +93,11 @@ def test_not_utf8(make_content):
 
 def test_changed_source_text(make_content):
     root = make_content({"sources/art.txt": SOURCE_TEXT.replace("30", "40")})
-    [problem] = problems_of(root)
-    assert problem.startswith("content/sources/art.yaml:2: 'art.txt' has changed: its SHA-256 is ")
-    assert "restore the original" in problem
+    digest = sha(SOURCE_TEXT.replace("30", "40"))
+    assert problems_of(root) == [
+        f"content/sources/art.yaml:2: 'art.txt' has changed, or its recorded sha256 is wrong: the file's "
+        f"SHA-256 is {digest} (source texts are evidence and must stay byte for byte as published: restore "
+        f"the original; if the text is new, or deliberately a new version, record sha256: {digest})"]
 
 
 def test_event_without_citation(make_content):
@@ -118,7 +121,8 @@ def test_quote_not_found_shows_closest_passage(make_content):
     root = make_content(event_with("killed near Plekhovo", "killed close to Plekhovo"))
     assert problems_of(root) == [
         "content/events/losses.md:8: quote not found in source 'art': \"killed close to Plekhovo\" "
-        "(closest passage, line 4 (71% similar): \"were killed near Plekhovo. Kirby\")"
+        "(closest passage, line 4 (71% similar): \"were killed near Plekhovo. Kirby\"; "
+        "words to change: -close to +near)"
     ]
 
 
@@ -259,3 +263,105 @@ def test_sha_helper_matches_fixture():
 
 def test_bare_year_is_a_date(make_content):
     assert problems_of(make_content(event_with("date: 2024-12-14", "date: 2024"))) == []
+
+
+OTHER_TEXT = "Nothing here.\nKirby said it thrice and again.\n"
+
+
+def test_quote_found_in_another_source_names_it(make_content):
+    other = (base_files()["sources/art.yaml"].replace("art.txt", "other.txt").replace(sha(SOURCE_TEXT), sha(OTHER_TEXT))
+             .split("chrome:")[0])
+    root = make_content({"sources/other.txt": OTHER_TEXT, "sources/other.yaml": other,
+                         **event_with("source: art\n    quote: killed near Plekhovo",
+                                      "source: other\n    quote: Kirby said it twice")})
+    assert problems_of(root) == [
+        "content/events/losses.md:8: quote not found in source 'other': \"Kirby said it twice\" "
+        "(it occurs verbatim in 'art' (line 7): did you mean source: art?)"
+    ]
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("13/11/2024", "write it as 2024-11-13 (year-month-day)"),
+    ("13.11.2024", "write it as 2024-11-13 (year-month-day)"),
+    ("11/13/2024", "write it as 2024-11-13 (year-month-day)"),
+    ("13 November 2024", "write it as 2024-11-13 (year-month-day)"),
+    ("November 13, 2024", "write it as 2024-11-13 (year-month-day)"),
+    ("05/11/2024", "write 2024-11-05 if it is 5 November, or 2024-05-11 if it is 11 May "
+                   "(day and month could be either way round; EDTF is year-month-day)"),
+    ("Dec 2024", "write it as 2024-12 (year-month)"),
+])
+def test_a_date_written_another_way_gets_its_edtf_form(make_content, written, hint):
+    root = make_content(event_with("date: 2024-12-14", f"date: {written}"))
+    assert problems_of(root) == [f"content/events/losses.md:2: 'date': '{written}' is not a valid EDTF date: {hint}"]
+
+
+def test_a_figure_as_of_written_another_way_gets_its_edtf_form(make_content):
+    root = make_content({"figures/f.yaml": FIGURE.replace("as_of: 2024-12-14", "as_of: 14/12/2024")})
+    assert problems_of(root) == [
+        "content/figures/f.yaml:6: 'as_of': '14/12/2024' is not a valid EDTF date: write it as 2024-12-14 "
+        "(year-month-day)"]
+
+
+@pytest.mark.parametrize("field, hint", [
+    ("person: [john-kirby]", "did you mean 'people'?"),
+    ("persons: [john-kirby]", "did you mean 'people'?"),
+    ("speaker: john-kirby", "did you mean 'people'?"),
+    ("location: [plekhovo]", "did you mean 'places'?"),
+    ("organization: [diu]", "did you mean 'organisations'?"),
+    ("org: [diu]", "did you mean 'organisations'?"),
+    ("tag: [casualties]", "did you mean 'tags'?"),
+    ("sources: [art]", "did you mean 'citations'?"),
+    ("summary: Losses.", "the summary goes below the closing `---`, in Markdown"),
+    ("description: Losses.", "the summary goes below the closing `---`, in Markdown"),
+    ("quote: killed near Plekhovo", "quotes go in citations: - source: ID, quote: ..."),
+    ("tagz: [casualties]", "did you mean 'tags'?"),  # no meaning: the spelling
+])
+def test_an_unknown_field_close_in_meaning_names_the_field_meant(make_content, field, hint):
+    root = make_content(event_with("title: Losses near Plekhovo\n", f"title: Losses near Plekhovo\n{field}\n"))
+    name = field.split(":")[0]
+    assert problems_of(root) == [f"content/events/losses.md:4: unknown field '{name}' ({hint})"]
+
+
+def test_unknown_source_fields_close_in_meaning(make_content):
+    meta = base_files()["sources/art.yaml"].replace(
+        "date: 2024-12-17\n", "published: 2024-12-17\nlink: https://example.org/a\nauthor: A. Writer\n")
+    assert problems_of(make_content({"sources/art.yaml": meta})) == [
+        "content/sources/art.yaml:1: missing required field 'date' "
+        "(publication date (EDTF); an interval when the text does not state it)",
+        "content/sources/art.yaml:5: unknown field 'published' (did you mean 'date'?)",
+        "content/sources/art.yaml:6: unknown field 'link' (did you mean 'url'?)",
+        "content/sources/art.yaml:7: unknown field 'author' (did you mean 'authors'?)",
+    ]
+
+
+def test_statement_quote_field_says_where_quotes_go(make_content):
+    root = make_content({"statements/s.yaml": "speaker: john-kirby\nform: spoken\ndate: 2024-12-XX\n"
+                                              "quote: expendable\n"})
+    assert problems_of(root) == [
+        "content/statements/s.yaml:1: missing required field 'renderings' "
+        "(the verbatim words as each source reports them)",
+        "content/statements/s.yaml:4: unknown field 'quote' (quotes go in renderings: - source: ID, quote: ...)",
+    ]
+
+
+def test_a_new_source_without_sha256_is_given_the_hash(make_content):
+    meta = base_files()["sources/art.yaml"].replace(f"sha256: {sha(SOURCE_TEXT)}\n", "")
+    assert problems_of(make_content({"sources/art.yaml": meta})) == [
+        f"content/sources/art.yaml:1: missing required field 'sha256' "
+        f"(add this line: sha256: {sha(SOURCE_TEXT)}, the SHA-256 of art.txt)"]
+
+
+def test_a_sha256_yaml_reads_as_a_number_is_given_the_hash(make_content):
+    meta = base_files()["sources/art.yaml"].replace(f"sha256: {sha(SOURCE_TEXT)}", "sha256: 0000")
+    assert problems_of(make_content({"sources/art.yaml": meta})) == [
+        f"content/sources/art.yaml:2: 'sha256' should be text, but YAML read '0000' as a number "
+        f"(write it as sha256: {sha(SOURCE_TEXT)}, the SHA-256 of art.txt)"]
+
+
+def test_an_id_yaml_reads_as_a_number_is_to_be_quoted(make_content):
+    assert problems_of(make_content(event_with("source: art", "source: 0000"))) == [
+        "content/events/losses.md:7: 'citations[0].source' should be text, but YAML read '0000' as a number "
+        "(put it in quotes: source: \"0000\")"]
+    assert problems_of(make_content(event_with("places: [plekhovo]", "places: [plekhovo, 0000]"))) == [
+        "content/events/losses.md:4: 'places[1]' should be text, but YAML read '0000' as a number "
+        "(put it in quotes: \"0000\")"]

@@ -105,3 +105,18 @@ def test_the_same_words_printed_differently_are_not_marked():
     text = "Kirby said: \u201cThey are treated as expendable.\u201d"
     assert worddiff.marked(text, 'kirby said "they are treated as expendable"') == [(text, False)]
     assert worddiff.marked("", "") == []
+
+
+def test_word_changes_name_the_words_to_change_in_a_quote():
+    passage = "were killed near Plekhovo. Kirby"  # a closest passage, widened to whole words
+    assert worddiff.word_changes("killed close to Plekhovo", passage) == "-close to +near"
+    assert worddiff.word_changes("kiled near Plekhovo", passage) == "-kiled +killed"  # its first word
+    assert worddiff.word_changes("Killed near Plekhovo", passage) == "-Killed +killed"  # case counts
+    assert worddiff.word_changes("killed near Plekhovo, Kirby", passage) == "-Plekhovo, +Plekhovo."
+    assert worddiff.word_changes("were killed near Plekhovo", passage) == ""
+    assert worddiff.word_changes("a b c d e f g", "a x c y e z g w") == "-b +x, -d +y, -f +z"
+    assert worddiff.word_changes("a b c d e f g h", "a x c y e z g w", most=2) == "-b +x, -d +y, ..."
+    assert worddiff.word_changes("killed, near Plekhovo", passage) == "-killed, +killed"
+    assert worddiff.word_changes("the bridge was closed on Tuesday", "said the bridge was closed on Monday.") \
+        == "-Tuesday +Monday"
+    assert worddiff.word_changes("at least 31", "\"at least 30 North") == "-31 +30"
