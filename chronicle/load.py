@@ -343,8 +343,8 @@ def _load_captures(content: Content, found: dict) -> None:
         digest = _sha256(data)
         recorded = entry.record.capture_sha256
         if recorded is None:
-            content.problems.append(Problem(entry.path, entry.line("capture"), "capture_sha256 is missing",
-                                            f"add `capture_sha256: {digest}` (the SHA-256 of {name})"))
+            content.problems.append(Problem(entry.path, entry.line("capture"), "missing field 'capture_sha256'",
+                                            f"add this line: capture_sha256: {digest}, the SHA-256 of {name}"))
         elif digest != recorded:
             content.problems.append(Problem(
                 entry.path, entry.line("capture_sha256"),

@@ -76,6 +76,9 @@ def _explain(error, loc, model, doc) -> tuple[str, str]:
     given = error.get("input")
     raw = doc.raw.get(loc)
     if kind == "string_type":
+        if given is None and raw in ("", None):  # `title:` with nothing after it: a blank left to fill in
+            info = parent.model_fields.get(loc[-1]) if parent and isinstance(loc[-1], str) else None
+            return f"'{name}' is empty", "fill it in" + (f": {info.description}" if info and info.description else "")
         if isinstance(given, bool) or given is None or isinstance(given, (int, float)):
             shown = ("true" if given is True else "false" if given is False
                      else "empty (null)" if given is None else "a number")

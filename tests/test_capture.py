@@ -63,8 +63,8 @@ def test_a_changed_capture_is_refused(make_content):
 def test_a_missing_capture_hash_is_given_to_paste(make_content):
     root = make_content(with_capture(capture_sha256=None))
     assert problems_of(root) == [
-        "content/sources/art.yaml:10: capture_sha256 is missing "
-        f"(add `capture_sha256: {sha(CAPTURE)}` (the SHA-256 of art.capture.html))"]
+        "content/sources/art.yaml:10: missing field 'capture_sha256' "
+        f"(add this line: capture_sha256: {sha(CAPTURE)}, the SHA-256 of art.capture.html)"]
 
 
 def test_a_capture_file_not_there_is_named_with_the_closest(make_content):

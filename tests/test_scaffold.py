@@ -181,11 +181,13 @@ def test_a_blank_event_names_its_blanks_then_its_missing_summary(make_content, c
     content = make_content()
     run(capsys, "new", "events", "blank", "--content", "content")
     problems = _check(capsys)
-    assert problems[0].startswith("content/events/blank.md:7: 'date' should be text")
-    assert [p.split(": ")[1] for p in problems] == ["'date' should be text, but YAML read '' as empty (null) (put it in quotes",
-                                                   "'title' should be text, but YAML read '' as empty (null) (put it in quotes",
-                                                   "'citations[0].source' should be text, but YAML read '' as empty (null) (put it in quotes",
-                                                   "'citations[0].quote' should be text, but YAML read '' as empty (null) (put it in quotes"]
+    assert problems[0].startswith("content/events/blank.md:7: 'date' is empty")
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "'date' is empty (fill it in: when it happened (EDTF), as precise as the sources allow and no more)",
+        "'title' is empty (fill it in: a short neutral title)",
+        "'citations[0].source' is empty (fill it in: id of the source (the name of its .yaml file))",
+        "'citations[0].quote' is empty (fill it in: verbatim excerpt; whitespace, quote and dash styles may differ)",
+        "event has no summary (write a neutral summary in your own words below the front matter)"]
     path = content / "events" / "blank.md"
     path.write_text(fill(path.read_text(), FILLED["events"]))
     assert _check(capsys) == ["content/events/blank.md:35: event has no summary (write a neutral summary in your "
@@ -225,8 +227,8 @@ def test_new_source_makes_its_text_file_and_points_to_import(make_content, capsy
     record = (content / "sources" / "fresh.yaml").read_text()
     assert "\ntext: fresh.txt\n" in record and "\nsha256:\n" in record
     unfilled = _check(capsys)  # told, not a traceback
-    assert [p.split(": ")[1] for p in unfilled] == [f"'{name}' should be text, but YAML read '' as empty (null) (put it in quotes"
-                                                   for name in ("sha256", "title", "date", "language")]
+    assert [p.split(": ", 1)[1].split(" (")[0] for p in unfilled] == [f"'{name}' is empty"
+                                                                      for name in ("sha256", "title", "date", "language")]
     text = "Troops were seen near the border.\n"
     (content / "sources" / "fresh.txt").write_text(text)
     (content / "sources" / "fresh.yaml").write_text(
