@@ -61,7 +61,7 @@ def cite(content_dir: Path, words: str, source: str | None = None) -> int:
         print(f"build.py cite: error: no source '{source}'" + (f" ({hint})" if hint else ""), file=sys.stderr)
         return 2
     if content.problems:
-        _unreadable(content)
+        _unreadable(content, Path(content_dir))
     searched = [sid for sid in sorted(content.texts) if source in (None, sid)]
     if source is not None and not searched:
         print(f"build.py cite: the text of source '{source}' could not be read: see its problems above",
@@ -189,13 +189,17 @@ def _closest(content: Content, searched: list, words: str, in_chrome: bool) -> i
     return 1
 
 
-def _unreadable(content: Content) -> None:
-    """Print the content's problems, as check does, and that the sources whose text could be read are searched."""
+def _unreadable(content: Content, content_dir: Path) -> None:
+    """Print the problems of the sources (they say why a text could not be read, as check does), how
+    many there are in all, and that the sources whose text could be read are searched. The others (a
+    blank event being written, say) are check's to list: cite is run while writing one."""
+    folder = display_path(content_dir / "sources") + "/"
     for problem in content.problems:
-        print(problem, file=sys.stderr)
+        if problem.path.replace("\\", "/").startswith(folder):
+            print(problem, file=sys.stderr)
     files = len({p.path for p in content.problems})
-    print(f"{_count(len(content.problems), 'problem')} in {_count(files, 'file')}; the sources whose text "
-          "could be read were searched.", file=sys.stderr)
+    print(f"{_count(len(content.problems), 'problem')} in {_count(files, 'file')} (python build.py check lists "
+          "them); the sources whose text could be read were searched.", file=sys.stderr)
 
 
 def _text_path(content: Content, sid: str) -> str:

@@ -148,8 +148,10 @@ def test_content_with_problems_still_searches_what_could_be_read(make_content, c
     code, out, err = cite(capsys, "killed near")
     assert code == 0
     assert out.count("- source:") == 1 and "- source: art" in out
-    assert "content/tags/casualties.yaml:1: missing required field 'description'" in err
-    assert err.endswith("problems in 2 files; the sources whose text could be read were searched.\n")
+    assert "content/tags/casualties.yaml" not in err  # check's to list, not cite's
+    assert "content/sources/broken.yaml:1: missing required field" in err  # why a text was not searched
+    assert err.endswith("4 problems in 2 files (python build.py check lists them); the sources whose text could "
+                        "be read were searched.\n")
 
 
 def test_no_source_yet(tmp_path, capsys, monkeypatch):
@@ -166,6 +168,6 @@ def test_a_named_source_whose_text_cannot_be_read(make_content, capsys):
     code, out, err = cite(capsys, "killed near", "--source", "art")
     assert (code, out) == (1, "")
     assert err.splitlines()[-2:] == [
-        "1 problem in 1 file; the sources whose text could be read were searched.",
+        "1 problem in 1 file (python build.py check lists them); the sources whose text could be read were searched.",
         "build.py cite: the text of source 'art' could not be read: see its problems above"]
     assert "content/sources/art.yaml:2: 'art.txt' has changed" in err
