@@ -71,8 +71,9 @@ def decode(data: bytes, path: str, evidence: bool = False) -> tuple[str | None, 
 
     A content file may not hold characters that XML or HTML forbid (`characters.FORBIDDEN`): each line
     holding one is a problem, and the text is returned with each replaced by U+FFFD, so that the file's
-    other problems are found too. A source text (`evidence`) is kept as its bytes are, and gets them
-    replaced without a problem: its odd bytes came from the page, and its SHA-256 pins them.
+    other problems are found too. A source text (`evidence`) may hold them: its odd bytes came from the
+    page, and its SHA-256 pins them; the text is kept as it is (the pages show it through
+    `cite.SourceText`, which replaces them).
     """
     try:
         text = data.decode("utf-8")
@@ -84,9 +85,7 @@ def decode(data: bytes, path: str, evidence: bool = False) -> tuple[str | None, 
         ]
     if text.startswith("\ufeff"):
         text = text[1:]
-    if evidence:
-        return characters.replaced(text), []
-    found = characters.problem_lines(text)
+    found = [] if evidence else characters.problem_lines(text)
     if not found:
         return text, []
     return characters.replaced(text), [_forbidden(path, line, what) for line, what in found]
