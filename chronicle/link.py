@@ -276,7 +276,8 @@ def _chrome_problem(path: str, line: int, sid: str, text, chromes: list, span: S
                        f"its article part ends at line {last} with \"{_words(part, -8)}\"",
                        "end the quote there; chrome is not evidence")
     first = min(article)
-    part = text.text[_line_start(text, first):span.end].strip()
+    after = min((n for n in in_chrome if n > first), default=None)  # chrome again: the article part ends there
+    part = text.text[_line_start(text, first):span.end if after is None else _line_start(text, after)].strip()
     return Problem(path, line, f"quote runs from page chrome of source '{sid}' ({where}) into the article; "
                    f"its article part starts at line {first} with \"{_words(part, 8)}\"",
                    "start the quote there; chrome is not evidence")
