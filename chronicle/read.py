@@ -106,8 +106,8 @@ def _escaped_problems(data, key_path, doc: "Document", path: str, problems: list
     """Add a problem for each string of `data` that a YAML escape (`"\\0"`, `"\\x07"`) gave
     characters pages and feeds may not hold; the raw text had none, or `decode` said so."""
     if isinstance(data, str):
-        found = characters.FORBIDDEN.findall(data)
-        if found:
+        if not characters.clean(data):
+            found = characters.FORBIDDEN.findall(data)
             what = ", ".join(characters.named(c) for c in list(dict.fromkeys(found))[:3])
             problems.append(_forbidden(path, doc.line_of(key_path), what, escaped=True))
     elif isinstance(data, dict):

@@ -42,6 +42,15 @@ def test_characters_are_named(c, name):
     assert characters.named(c) == name
 
 
+def test_the_fast_check_agrees_with_the_pattern_on_every_character():
+    """characters.clean looks in UTF-8 bytes; FORBIDDEN is the rule. Every character below U+10000
+    (surrogates too) and the first and last of every plane above, alone and among others."""
+    chars = [*range(0x10000), *(p * 0x10000 + i for p in range(1, 17) for i in (*range(16), *range(0xFFF0, 0x10000)))]
+    for c in map(chr, chars):
+        for text in (c, f"a{c}b", f"“{c}é", f"\U0001f642{c}"):
+            assert characters.clean(text) == (not characters.FORBIDDEN.search(text)), hex(ord(c))
+
+
 def test_tab_line_breaks_and_other_characters_are_kept():
     text = "\ufeffa\tb\r\nc\u2028d\ufeffe\ufffd\U0001f642\U0010fffd\n"
     assert decode(text.encode(), "f") == (text[1:], [])
