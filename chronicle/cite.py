@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
+from . import characters
+
 # Only these differences are forgiven: typographic vs straight quotes and apostrophes,
 # dash styles, and runs of whitespace. Everything else must match exactly.
 _FOLD = str.maketrans({
@@ -67,10 +69,15 @@ def prepared(text: str) -> "SourceText":
 
 
 class SourceText:
-    """A source text prepared for matching: folded once, with a map back to the original offsets."""
+    """A source text prepared for matching: folded once, with a map back to the original offsets.
+
+    Its `text` is what every page and feed shows of the source: the characters XML and HTML forbid
+    (which a page's text may hold, unlike content) replaced by U+FFFD, one for one, so that offsets and
+    lines are those of the file; the exports keep the text verbatim (`Content.texts`).
+    """
 
     def __init__(self, text: str):
-        self.text = text
+        self.text = characters.replaced(text)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self._folded: str | None = None  # folded the first time a quote is looked for
         self._located: dict = {}

@@ -24,7 +24,7 @@ import uuid
 from typing import Iterable
 from urllib.parse import quote, urlsplit
 
-from . import urls
+from . import characters, urls
 from .graph import Graph
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -95,8 +95,9 @@ def entry_id(eid: str, base: str | None) -> str:
 
 
 def _text(text: str) -> str:
-    """Escape character data as ElementTree does: & < >."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape character data as ElementTree does: & < >; what XML forbids made U+FFFD (content refuses
+    it, so none should reach here, but one NUL would make the whole feed unreadable)."""
+    return characters.replaced(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(value: str) -> str:

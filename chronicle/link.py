@@ -247,23 +247,53 @@ def _locate_all(graph: Graph, cited: list, lookup, keep: bool = True) -> None:
             graph.problems.append(_miss_problem(graph, entry.line(name, index, "quote"), entry, citation, found))
             continue
         chrome = _chrome_around(sources[sid].record.chrome, found)
-        if chrome is not None:
-            graph.problems.append(Problem(
-                entry.path, entry.line(name, index, "quote"),
-                f"quote falls in page chrome of source '{sid}' (lines {chrome.lines}: {chrome.label}), "
-                "not in the article",
-                "cite the article itself; chrome is not evidence"))
+        if chrome:
+            graph.problems.append(_chrome_problem(entry.path, entry.line(name, index, "quote"), sid, text, chrome, found))
             continue
         located.append(Quote(entry.kind, entry.id, index, sid, citation.quote, found))
 
 
-def _chrome_around(chromes: list, span: Span):
-    """Return the first page-chrome lines of a source that overlap `span`, or None."""
-    for chrome in chromes:
-        first, last = chrome.span
-        if span.first_line <= last and span.last_line >= first:
-            return chrome
-    return None
+def _chrome_around(chromes: list, span: Span) -> list:
+    """Return the page-chrome lines of a source that overlap `span` at all ([] for most quotes)."""
+    return [chrome for chrome in chromes if span.first_line <= chrome.span[1] and span.last_line >= chrome.span[0]]
+
+
+def _chrome_problem(path: str, line: int, sid: str, text, chromes: list, span: Span) -> Problem:
+    """Return the problem of a quote in page chrome: wholly, or running from the article into it (or
+    from it into the article), with where the article part ends (or starts) so it can be cut there."""
+    where = "; ".join(f"lines {chrome.lines}: {chrome.label}" for chrome in chromes)
+    in_chrome = {n for chrome in chromes for n in range(max(chrome.span[0], span.first_line),
+                                                        min(chrome.span[1], span.last_line) + 1)}
+    article = [n for n in range(span.first_line, span.last_line + 1)
+               if n not in in_chrome and text.text[_line_start(text, n):_line_start(text, n + 1)].strip()]
+    if not article:
+        return Problem(path, line, f"quote falls in page chrome of source '{sid}' ({where}), not in the article",
+                       "cite the article itself; chrome is not evidence")
+    if span.first_line not in in_chrome:  # from the article into chrome: the article part ends before it
+        part = text.text[span.start:_line_start(text, min(in_chrome))].rstrip()
+        last = text.line_of(span.start + len(part) - 1)
+        return Problem(path, line, f"quote runs from the article into page chrome of source '{sid}' ({where}); "
+                       f"its article part ends at line {last} with \"{_words(part, -8)}\"",
+                       "end the quote there; chrome is not evidence")
+    first = min(article)
+    after = min((n for n in in_chrome if n > first), default=None)  # chrome again: the article part ends there
+    part = text.text[_line_start(text, first):span.end if after is None else _line_start(text, after)].strip()
+    return Problem(path, line, f"quote runs from page chrome of source '{sid}' ({where}) into the article; "
+                   f"its article part starts at line {first} with \"{_words(part, 8)}\"",
+                   "start the quote there; chrome is not evidence")
+
+
+def _line_start(text, line: int) -> int:
+    """Return the offset where 1-based `line` of a SourceText starts (its length past the last line)."""
+    return text.line_starts[line - 1] if line <= len(text.line_starts) else len(text.text) + 1
+
+
+def _words(part: str, count: int) -> str:
+    """Return the first `count` words of `part` (its last ones when negative), as written, '...' for the rest."""
+    words = part.split()
+    if len(words) <= abs(count):
+        return " ".join(words)
+    return " ".join(words[:count]) + "..." if count > 0 else "..." + " ".join(words[count:])
 
 
 def _miss_problem(graph: Graph, line: int, entry: Entry, citation, miss: Miss) -> Problem:

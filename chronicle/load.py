@@ -230,7 +230,7 @@ def _sha256(data: bytes) -> str:
 
 @lru_cache(maxsize=4096)
 def _decoded(data: bytes, shown: str) -> tuple:
-    text, problems = decode(data, shown)
+    text, problems = decode(data, shown, evidence=True)
     return text, tuple(problems)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from . import characters
 from .problems import Problem
 
 # libyaml's loader and emitter, through PyYAML's documented API only (compose, parse, load, serialize);
@@ -65,8 +66,15 @@ class Document:
         return self.lines.get(path, 1)
 
 
-def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
-    """Return the text of a UTF-8 file, or a problem naming the line of the first bad byte."""
+def decode(data: bytes, path: str, evidence: bool = False) -> tuple[str | None, list[Problem]]:
+    """Return the text of a UTF-8 file, or a problem naming the line of the first bad byte.
+
+    A content file may not hold characters that XML or HTML forbid (`characters.FORBIDDEN`): each line
+    holding one is a problem, and the text is returned with each replaced by U+FFFD, so that the file's
+    other problems are found too. A source text (`evidence`) may hold them: its odd bytes came from the
+    page, and its SHA-256 pins them; the text is kept as it is (the pages show it through
+    `cite.SourceText`, which replaces them).
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -77,7 +85,37 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         ]
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text, []
+    found = [] if evidence else characters.problem_lines(text)
+    if not found:
+        return text, []
+    return characters.replaced(text), [_forbidden(path, line, what) for line, what in found]
+
+
+def _forbidden(path: str, line: int, what: str, escaped: bool = False) -> Problem:
+    """Return the problem of a line holding characters pages and feeds may not hold."""
+    plural = "s" if "," in what or " more" in what else ""
+    if escaped:
+        return Problem(path, line, f"a '\\' escape in this value makes the invisible character{plural} {what}, "
+                       "which web pages and feeds may not hold", "remove the escape")
+    return Problem(path, line, f"invisible character{plural} {what}, which web pages and feeds may not hold",
+                   f"delete {'them' if plural else 'it'}; tabs and line breaks are the only control "
+                   "characters content may hold")
+
+
+def _escaped_problems(data, key_path, doc: "Document", path: str, problems: list) -> None:
+    """Add a problem for each string of `data` that a YAML escape (`"\\0"`, `"\\x07"`) gave
+    characters pages and feeds may not hold; the raw text had none, or `decode` said so."""
+    if isinstance(data, str):
+        if not characters.clean(data):
+            found = characters.FORBIDDEN.findall(data)
+            what = ", ".join(characters.named(c) for c in list(dict.fromkeys(found))[:3])
+            problems.append(_forbidden(path, doc.line_of(key_path), what, escaped=True))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _escaped_problems(value, key_path + (key,), doc, path, problems)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _escaped_problems(value, key_path + (i,), doc, path, problems)
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Document | None, list[Problem]]:
@@ -103,6 +141,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Document | No
     if node is None:
         return doc, problems
     doc.data = _build(node, (), doc, problems, path, first_line)
+    if "\\" in text:  # only a double-quoted value's escape can make a character the text does not hold
+        _escaped_problems(doc.data, (), doc, path, problems)
     return doc, problems
 
 

@@ -70,6 +70,8 @@ def test_ids_that_try_to_leave_the_site_are_refused(make_content):
         f"LETTER O ({ID_HINT}, e.g. 'jhn-kirby')",
         f"content/events/losses.md:5: 'people[5]' 'john-kirby\\u200b' is not an id: it holds U+200B ZERO WIDTH "
         f"SPACE ({ID_HINT}, e.g. 'john-kirby')",
+        "content/events/losses.md:5: a '\\' escape in this value makes the invisible character U+0000 NULL, "
+        "which web pages and feeds may not hold (remove the escape)",
     ]
 
 

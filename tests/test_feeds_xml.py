@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings, strategies as st
 
 from chronicle import feeds, pipeline, urls
+from chronicle.characters import replaced
 from chronicle.feeds import ATOM, DECLARATION, EPOCH, NO_BASE_COMMENT, SITEMAP, _href, _latest, _timestamp
 from chronicle.render import Site
 
@@ -33,9 +34,10 @@ def _xml(root: ET.Element) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    # ElementTree writes what XML forbids as it is; the feed makes it U+FFFD (characters.replaced)
+    element = ET.SubElement(parent, tag, {name: replaced(value) for name, value in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = replaced(text)
     return element
 
 
@@ -47,7 +49,7 @@ def reference_atom(graph, base: str | None) -> str:
 
     feed = ET.Element("feed", {"xmlns": ATOM})
     if settings:
-        feed.set(XML_LANG, settings.language)
+        feed.set(XML_LANG, replaced(settings.language))
     _sub(feed, "title", title)
     if settings:
         _sub(feed, "subtitle", " ".join(settings.description.split()))
@@ -107,8 +109,15 @@ def test_escaping_matches_elementtree_on_every_special_character():
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.sampled_from(SPECIAL)) | st.text())
 def test_escaping_matches_elementtree_on_any_text(text):
-    assert feeds._text(text) == ET._escape_cdata(text)
-    assert feeds._attr(text) == ET._escape_attrib(text)
+    """As ElementTree escapes, once what XML forbids (which ElementTree writes as it is) is U+FFFD."""
+    assert feeds._text(text) == ET._escape_cdata(replaced(text))
+    assert feeds._attr(text) == ET._escape_attrib(replaced(text))
+
+
+def test_characters_xml_forbids_never_reach_the_feed():
+    text = "a\x00b\x07c\x1fd\x7fe\x85f\x9fg\ufffeh\uffffi\ud800j\tk"
+    assert feeds._text(text) == "a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf\ufffdg\ufffdh\ufffdi\ufffdj\tk"
+    ET.fromstring(f"<x a=\"{feeds._attr(text)}\">{feeds._text(text)}</x>")
 
 
 # ------------------------------------------------------------------ shipped content
