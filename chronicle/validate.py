@@ -159,8 +159,8 @@ def id_problem(kind: str, record_id: str, shown: str, parsed: Parsed) -> Problem
     """Return the problem with a valid-looking id (a file's name) that the site cannot take: one of the
     names of its own pages (kinds.Kinds.reserved_ids), or too long for its file names; else None.
     `parsed`, what the file gave, names what the hint suggests instead."""
-    suffix = kinds.KINDS[kind].suffix
     if record_id in kinds.KINDS.reserved_ids:
+        suffix = kinds.KINDS[kind].suffix
         own = next(path for path in urls.own_pages(kind) if path.endswith(f"/{record_id}.html"))
         better = _suggested_id(parsed)
         hint = f"rename the file after what it holds, e.g. '{better}{suffix}'" if better else \
@@ -168,10 +168,12 @@ def id_problem(kind: str, record_id: str, shown: str, parsed: Parsed) -> Problem
         return Problem(shown, 0, f"id '{record_id}' is reserved: the site keeps {own} for a page of its own", hint)
     if len(record_id) > MAX_ID_LENGTH:
         short = record_id[:MAX_ID_LENGTH]
-        short = short.rsplit("-", 1)[0] if "-" in short[MAX_ID_LENGTH // 2:] else short.rstrip("-")
+        if "-" in short[MAX_ID_LENGTH // 2:]:  # cut after a whole word, if that keeps most of it
+            short = short.rsplit("-", 1)[0]
+        longest = max(site_names("ID"), key=len)
         return Problem(shown, 0, f"id is {len(record_id)} characters long, more than the {MAX_ID_LENGTH} an id may have",
-                       f"the site names files after it, such as '{site_names('ID')[-1]}', and a file name holds "
-                       f"at most {NAME_MAX} bytes: shorten it, e.g. '{short}{suffix}'")
+                       f"the site names files after it, such as '{longest}', and a file name holds at most "
+                       f"{NAME_MAX} bytes: shorten it, e.g. '{short.rstrip('-')}{kinds.KINDS[kind].suffix}'")
     return None
 
 
