@@ -16,7 +16,7 @@ from typing import Callable
 from chronicle import pipeline
 from chronicle.problems import ContentErrors, summary_line
 from chronicle.search_index import SearchIndexError
-from chronicle.write import UnsafePath
+from chronicle.write import UnsafePath, WrittenTwice
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,6 +30,10 @@ def run_build(args) -> int:
         print(f"error: {err}", file=sys.stderr)
         print("The search index could not be made; the previous site was left as it was.", file=sys.stderr)
         return 3
+    except WrittenTwice as err:  # a bug, not the content's fault: the fresh folder was removed
+        print(f"error: internal error: {err}", file=sys.stderr)
+        print("The previous site was left as it was.", file=sys.stderr)
+        return 1
     except UnsafePath as err:
         print(f"error: {err}", file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)

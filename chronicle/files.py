@@ -13,7 +13,7 @@ from . import captures, kinds, schema
 from .parallel import in_two_processes, second_process_pays
 from .problems import Problem, odd_character, slug, visible
 from .read import Document, decode, parse_yaml, split_front_matter
-from .validate import Entry, entry_of, validate_pending
+from .validate import Entry, entry_of, id_problem, validate_pending
 
 CONFIG_FILE = "chronology.yaml"
 MAX_RECORD_BYTES = 1_000_000  # a record is a few fields and a summary; this is a pasted file by mistake
@@ -123,19 +123,53 @@ def _parse_checked(path: Path, root: Path, parts: tuple, shown: str, validate: b
     try:
         info = os.lstat(path)  # one system call for most files: a regular file's lstat is its stat
         if stat.S_ISLNK(info.st_mode):
-            if not path.resolve().is_relative_to(root.resolve()):
-                return _problem("", shown, "symbolic link leads outside the content folder",
-                                "copy the file into content/ instead")
-            if path.is_dir():
-                return _problem("", shown, "symbolic link to a folder is not followed",
-                                "move the folder into content/ instead of linking to it")
-            info = os.stat(path)
+            info = _link_target(path, root)
+            if isinstance(info, str):
+                message, hint = LINK_PROBLEMS[info]
+                return _problem("", shown, message, hint)
         if not stat.S_ISREG(info.st_mode):
             return _problem("", shown, "not a regular file", "content holds only files and folders")
         size = info.st_size
     except OSError as err:
-        return _problem("", shown, f"cannot read the file: {err.strerror or err}", "check that it exists and is readable")
+        return _problem("", shown, *cannot_read(err))
     return _parse_sized(path, parts, shown, validate, size)
+
+
+LINK_PROBLEMS = {  # what is wrong with a symbolic link (see _link_target): message, hint
+    "loop": ("symbolic link loop: following it leads back to a link already followed",
+             "replace the link with the file it was meant to name"),
+    "nowhere": ("symbolic link leads to nothing: what it names does not exist",
+                "replace the link with the file itself, or remove it"),
+    "outside": ("symbolic link leads outside the content folder", "copy the file into content/ instead"),
+    "folder": ("symbolic link to a folder is not followed", "move the folder into content/ instead of linking to it"),
+}
+
+
+def _link_target(path: Path, root: Path):
+    """Return the stat of the file a symbolic link leads to, or what is wrong with it (a key of
+    LINK_PROBLEMS). Raises OSError if it cannot be followed for another reason (permissions, say)."""
+    try:
+        info = os.stat(path)  # follows the links: a loop is ELOOP here, not pathlib's RuntimeError
+    except OSError as err:
+        if err.errno in (errno.ELOOP, errno.EMLINK):  # (EMLINK: ELOOP on some BSDs)
+            return "loop"
+        if err.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "nowhere"
+        raise
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):  # no loop: stat got through
+        return "outside"
+    return "folder" if stat.S_ISDIR(info.st_mode) else info
+
+
+def cannot_read(err: OSError, what: str = "file") -> tuple:
+    """Return the message and hint for a file (or folder) that the system refused to read."""
+    reason = err.strerror or str(err)
+    if err.errno == errno.ENAMETOOLONG:
+        return (f"cannot read the {what}: its path is longer than the system allows",
+                "move it up, closer to content/, or shorten the names of the folders it is in")
+    if err.errno == errno.ELOOP:
+        return f"cannot read the {what}: symbolic link loop", "replace the link with the file it was meant to name"
+    return f"cannot read the {what}: {reason}", "check that it exists and is readable"
 
 
 def _parse_regular(path: Path, parts: tuple, shown: str, validate: bool) -> Parsed:
@@ -152,6 +186,10 @@ def _parse_sized(path: Path, parts: tuple, shown: str, validate: bool, size: int
         parsed = Parsed("chronology", "chronology", shown=shown)
         parsed.entry = _load_yaml_record(path, "chronology", "chronology", schema.Chronology, parsed, validate, size)
         return parsed
+    if parts[0] in kinds.KINDS and len(parts) == 1:
+        return _problem("", shown, f"expected the folder of {parts[0]}, not a file",
+                        f"remove the file and make a folder {parts[0]}/ holding one {kinds.KINDS[parts[0]].suffix} "
+                        f"file per {kinds.KINDS[parts[0]].singular}")
     if len(parts) < 2 or parts[0] not in kinds.KINDS:
         return Parsed("")  # reported by the top-level check
     kind = parts[0]
@@ -179,6 +217,9 @@ def _parse_sized(path: Path, parts: tuple, shown: str, validate: bool, size: int
         parsed.entry = _load_markdown_record(path, kind, record_id, model, parsed, validate, size)
     else:
         parsed.entry = _load_yaml_record(path, kind, record_id, model, parsed, validate, size)
+    unusable = id_problem(kind, record_id, shown, parsed)  # after reading: its other problems are reported too
+    if unusable is not None:
+        parsed.problems.append(unusable)
     return parsed
 
 
@@ -214,8 +255,7 @@ def _read_bytes(path: Path, parsed: Parsed, shown: str, size: int) -> Parsed:
     try:
         parsed.data = _contents(path, size)
     except OSError as err:
-        parsed.problems.append(Problem(shown, 0, f"cannot read the file: {err.strerror or err}",
-                                       "check that it exists and is readable"))
+        parsed.problems.append(Problem(shown, 0, *cannot_read(err)))
     return parsed
 
 
@@ -274,8 +314,7 @@ def _read(path: Path, into, shown: str, size: int) -> str | None:
     try:
         data = _contents(path, size)
     except OSError as err:
-        into.problems.append(Problem(shown, 0, f"cannot read the file: {err.strerror or err}",
-                                     "check that it exists and is readable"))
+        into.problems.append(Problem(shown, 0, *cannot_read(err)))
         return None
     text, problems = decode(data, shown)
     into.problems += problems

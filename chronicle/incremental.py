@@ -18,7 +18,7 @@ from .graph import ORDER, Graph
 from .link import link, relink
 from .load import CONFIG_FILE, Loader, display_path
 from .render import PERIODS, TEMPLATES, Site, environment, timeline_periods
-from .write import check_paths
+from .write import check_paths, temporary_name
 
 
 @dataclass
@@ -205,7 +205,7 @@ class Preview:
                 continue
             target = self.out / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
+            temporary = target.with_name(temporary_name(target.name))
             temporary.write_bytes(data[path])
             os.replace(temporary, target)  # a reader never sees half a page
             self.written[path] = data[path]

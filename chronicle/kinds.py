@@ -155,6 +155,12 @@ class Kinds(dict):
         return found
 
     @cached_property
+    def reserved_ids(self) -> frozenset:
+        """Return the ids no record of any kind may have: the names of the site's own pages in a kind's
+        folder (urls.own_pages, e.g. 'index' for `people/index.html`), which its page would overwrite."""
+        return frozenset(path.rpartition("/")[2].removesuffix(".html") for k in self for path in urls.own_pages(k))
+
+    @cached_property
     def navigation(self) -> list:
         """Return the main menu's (site path, label) of each kind that has an entry, in menu order."""
         listed = sorted((k for k in self.values() if k.nav), key=lambda k: (k.nav.order, k.name))

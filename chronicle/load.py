@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from . import captures, kinds, schema
-from .files import CONFIG_FILE, Parsed, display_path, parse_file, parse_files
+from .files import CONFIG_FILE, Parsed, cannot_read, display_path, parse_file, parse_files
 from .problems import Problem, did_you_mean, visible
 from .read import decode
 from .schema_errors import SHA256_PROBLEMS
@@ -66,9 +67,10 @@ class Loader:
         self.parsed = {}
         self._order = None
         self._last = None
-        if self.root.is_dir():
-            names, regular = self._walk(self.root)
+        if _what_is(self.root, follow=True) == "folder":
+            names, regular, unlisted = self._walk(self.root)
             self.parsed = parse_files(names, self.root, regular)
+            self.parsed.update(unlisted)
 
     def update(self, paths) -> None:
         """Re-read the files at `paths` (added, changed or removed; folders too)."""
@@ -84,35 +86,42 @@ class Loader:
         for path in sorted(paths):
             if not path.is_relative_to(self.root):
                 continue
+            what = _what_is(path)
             if path in self.parsed:
                 del self.parsed[path]
-            elif path.is_dir() or not path.exists():  # a folder added, removed or renamed
+            elif what != "file":  # a folder added, removed, renamed, or made a link
                 inside = [k for k in self.parsed if k.is_relative_to(path)]
                 folders |= bool(inside)
                 for known in inside:
                     del self.parsed[known]
-            if path.is_dir() and not path.is_symlink():
+            if what == "folder":
                 folders = True
-                for found in map(Path, self._walk(path)[0]):
+                names, _, unlisted = self._walk(path)
+                for found in map(Path, names):
                     self.parsed[found] = parse_file(found, self.root)
-            elif path.exists() or path.is_symlink():
+                self.parsed.update(unlisted)
+            elif what is not None:
                 if not any(IGNORED.search(part) for part in path.relative_to(self.root).parts):
                     self.parsed[path] = parse_file(path, self.root)
         return folders
 
-    def _walk(self, folder: Path) -> tuple[list, set]:
+    def _walk(self, folder: Path) -> tuple[list, set, dict]:
         """Return the names of the content files under `folder`, sorted, skipping editor and system
-        droppings, and those of them that are regular files (not links), as the folder listing tells
-        without a system call per file: reading one needs no stat first. Names, not Paths: making
-        20,000 Paths here, before the reading is shared by two processes, took a tenth of the loading.
+        droppings; those of them that are regular files (not links), as the folder listing tells
+        without a system call per file: reading one needs no stat first; and the problem of each folder
+        that cannot be listed (Path -> Parsed). Names, not Paths: making 20,000 Paths here, before the
+        reading is shared by two processes, took a tenth of the loading.
 
         Symbolic links to folders are listed, not followed, so that they are reported.
         """
-        found, regular, folders = [], set(), [os.fspath(folder)]
+        found, regular, folders, unlisted = [], set(), [os.fspath(folder)], {}
         while folders:
+            at = folders.pop()
             try:
-                listing = os.scandir(folders.pop())
-            except OSError:  # as os.walk: a folder that cannot be listed is passed over
+                listing = os.scandir(at)
+            except OSError as err:  # not passed over: its files would be missing without a word
+                shown = display_path(Path(at))
+                unlisted[Path(at)] = Parsed("", problems=[Problem(shown, 0, *cannot_read(err, "folder"))])
                 continue
             with listing:
                 for entry in listing:
@@ -120,15 +129,17 @@ class Loader:
                         continue
                     try:
                         is_dir = entry.is_dir()  # following a link, as os.walk does
-                    except OSError:
-                        is_dir = False
-                    if is_dir and not entry.is_symlink():
+                        is_link = is_dir and entry.is_symlink()
+                        is_regular = not is_dir and entry.is_file(follow_symlinks=False)
+                    except OSError:  # looked at again by parse_file, which says what is wrong
+                        is_dir = is_link = is_regular = False
+                    if is_dir and not is_link:
                         folders.append(entry.path)
                         continue
                     found.append(entry.path)
-                    if not is_dir and entry.is_file(follow_symlinks=False):
+                    if is_regular:
                         regular.add(entry.path)
-        return sorted(found), regular
+        return sorted(found), regular, unlisted
 
     def content(self) -> Content:
         """Return the Content assembled from every file read: records, texts and all problems."""
@@ -141,7 +152,7 @@ class Loader:
         all that changed: no file came or went, no source or setting changed, no problem before or now.
         For the preview, which re-assembles after every save; None when a full assembly is needed."""
         last = self._last
-        if last is None or last.problems or self._order is None or not self.root.is_dir():
+        if last is None or last.problems or self._order is None or _what_is(self.root, follow=True) != "folder":
             return None
         last.derived = None  # a chain of earlier versions would keep them all in memory
         entries, changed = dict(last.entries), set()
@@ -164,7 +175,7 @@ class Loader:
     def _assembled(self) -> Content:
         root = self.root
         content = Content(root=root)
-        if not root.is_dir():
+        if _what_is(root, follow=True) != "folder":
             content.problems.append(Problem(display_path(root), 0, "content folder not found",
                                             "pass --content DIR, or run from the project folder"))
             return content
@@ -185,7 +196,7 @@ class Loader:
                 texts[unicodedata.normalize("NFC", path.name)] = (path, parsed.data)
             elif parsed.id:
                 _add(content, parsed)
-        if root / CONFIG_FILE not in self.parsed:
+        if root / CONFIG_FILE not in self.parsed and _what_is(root / CONFIG_FILE) != "folder":  # (a folder: said)
             content.problems.append(Problem(display_path(root / CONFIG_FILE), 0, "missing chronology settings",
                                             "create it with title, description and language"))
         _load_texts(content, texts)
@@ -215,11 +226,31 @@ def _add(content: Content, parsed: Parsed) -> None:
 
 def _check_top_level(root: Path, content: Content) -> None:
     allowed = set(kinds.KINDS) | {CONFIG_FILE}
-    for item in sorted(root.iterdir()):
+    try:
+        items = sorted(root.iterdir())
+    except OSError:  # reported by the walk (Loader._walk)
+        return
+    for item in items:
+        what = _what_is(item, follow=True)
+        if item.name == CONFIG_FILE and what == "folder":
+            content.problems.append(Problem(display_path(item), 0, "chronology settings are a folder, not a file",
+                                            "remove the folder and create the file with title, description and language"))
         if IGNORED.search(item.name) or item.name in allowed:
             continue
         hint = did_you_mean(item.name, allowed) or "content/ holds " + ", ".join(sorted(allowed))
-        content.problems.append(Problem(display_path(item), 0, f"unexpected {'folder' if item.is_dir() else 'file'} '{item.name}'", hint))
+        content.problems.append(Problem(display_path(item), 0, f"unexpected {'folder' if what == 'folder' else 'file'} '{item.name}'", hint))
+
+
+def _what_is(path: Path, follow: bool = False) -> str | None:
+    """Return what is at `path`: 'folder', 'link' (unless `follow`ing links), 'file' (or anything else,
+    or what cannot even be looked at: reading it says why), or None if nothing is there."""
+    try:
+        mode = (os.stat if follow else os.lstat)(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError:
+        return "file"
+    return "folder" if stat.S_ISDIR(mode) else "link" if stat.S_ISLNK(mode) else "file"
 
 
 @lru_cache(maxsize=4096)

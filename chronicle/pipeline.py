@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import time
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from .parallel import in_two_processes, second_process_pays
 from .problems import ContentErrors
 from .render import Site
 from .search_index import IndexStats
-from .write import new_site, output_lock
+from .write import UnsafePath, WrittenTwice, new_site, output_lock
 
 
 def check(content_dir: Path) -> Graph:
@@ -46,8 +47,24 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None, index: 
     leaves the previous site as it was. `timings`, if given, receives the seconds of each stage. One build
     at a time builds into `out_dir`: another one waits, after calling `on_wait(pid of the running build)`.
     """
+    _check_apart(Path(content_dir), Path(out_dir))
     with output_lock(Path(out_dir), on_wait), _no_cyclic_gc():
         return _build(content_dir, out_dir, base_url, index, timings)
+
+
+def _check_apart(content_dir: Path, out_dir: Path) -> None:
+    """Raise UnsafePath if the site would be written inside the content (and read as content by the next
+    build), or the content is inside the output folder (and would be deleted with the previous site).
+    (The same folder for both is refused by write.new_site: it holds files but not a site.)"""
+    content, out = Path(os.path.realpath(content_dir)), Path(os.path.realpath(out_dir))
+    if content == out:
+        return
+    if out.is_relative_to(content):
+        raise UnsafePath(f"refusing to write the site into '{out_dir}': it is inside the content folder "
+                         f"'{content_dir}', where every file is read as content (choose an --out outside it)")
+    if content.is_relative_to(out):
+        raise UnsafePath(f"refusing to replace '{out_dir}': the content folder '{content_dir}' is inside it, "
+                         "and would be deleted with the previous site (choose another --out)")
 
 
 @contextmanager
@@ -85,6 +102,8 @@ def _build(content_dir, out_dir, base_url, index, timings) -> BuildResult:
 
     def index_then_time(folder):
         timings["write"] = time.perf_counter() - writing
+        if (folder / search_index.BUNDLE).exists():  # Pagefind would write over what was written there
+            raise WrittenTwice(search_index.BUNDLE + "/")
         with _stage(timings, "search"):
             stats.append(search_index.index_copies(copies[0], folder / search_index.BUNDLE))
             if (folder / search_index.COPIES).exists():  # none when there is no record page yet
@@ -155,7 +174,7 @@ def render_into(graph: Graph, writer, base_url: str | None = None) -> None:
         return writer.paths[written:]
 
     def receive(at: int, paths: list) -> None:
-        writer.paths += paths  # checked with this process's before the swap: none written twice
+        writer.written_elsewhere(paths)  # none written by both processes (write.WrittenTwice)
 
     in_two_processes(len(chunks), here, there, receive, here_only, fork)
     for path, data in site.assets().items():

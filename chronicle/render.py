@@ -10,6 +10,7 @@ from markupsafe import Markup
 from . import captures, dates, export, feeds, jsonld, kinds, markdown, search, svg, urls, views
 from .graph import Graph
 from .parts import Parts
+from .write import WrittenTwice
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TIMELINE_PAGE_LIMIT = 300  # beyond this, the timeline is split into pages by year (or month)
@@ -165,7 +166,7 @@ class Site:
 
     def _make_specs(self) -> dict:
         g = self.graph
-        specs = {}
+        specs = _Once()
         periods = timeline_periods(g)
         specs["index.html"] = ("home", (periods,))
         if len(periods) > 1:
@@ -181,7 +182,7 @@ class Site:
         specs["about.html"] = ("about", ())
         specs["search.html"] = ("search_page", ())
         specs["404.html"] = ("not_found", ())
-        return specs
+        return dict(specs)
 
     def render(self, paths=None, write=None) -> dict:
         """Return every output file (or only the pages in `paths`, with no data files).
@@ -215,8 +216,10 @@ class Site:
     def data_files(self, specs: dict) -> dict:
         """Return the feed, sitemap, robots.txt and the exports: they depend on everything."""
         pages = sorted(p for p in specs if p != "404.html")
-        return {**feeds.files(self.graph, self.base_url, pages), **export.files(self.graph),
-                **captures.files(self.graph)}
+        files = _Once()
+        for made in (feeds.files(self.graph, self.base_url, pages), export.files(self.graph), captures.files(self.graph)):
+            files.update(made)
+        return dict(files)
 
     def assets(self) -> dict:
         """Return the static files under templates/assets."""
@@ -391,6 +394,20 @@ class Site:
 
 
 ENTITY_BLOCK = 100  # lines of an entity page kept together (see Site._entity_list)
+
+
+class _Once(dict):
+    """A dict of site paths that refuses a path given twice (write.WrittenTwice): a page or file that
+    would take another's path, which a plain dict would silently drop."""
+
+    def __setitem__(self, path, value):
+        if path in self:
+            raise WrittenTwice(path)
+        super().__setitem__(path, value)
+
+    def update(self, other):
+        for path, value in other.items():
+            self[path] = value
 
 
 def _line_folder(page: str, by: str) -> str:

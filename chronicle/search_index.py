@@ -41,6 +41,7 @@ from pathlib import Path
 from . import kinds, urls
 from .graph import Graph
 from .search import sort_date
+from .write import temporary_name
 
 BUNDLE = "pagefind"  # the index folder inside the site
 BUNDLES_FILE = "bundles.json"  # in the first bundle's folder: {"bundles": ["", "2/", ...], "dated": n}
@@ -202,7 +203,7 @@ class Copies:
             self._made.add(folder)
         target = f"{self._prefix}{folder}/{name}"
         # The preview's Pagefind may be reading the folder meanwhile: it sees the old copy or the new.
-        temporary = f"{self._prefix}{folder}/.{name}.tmp" if self.remember else target
+        temporary = f"{self._prefix}{folder}/{temporary_name(name)}" if self.remember else target
         fd = os.open(temporary, _NEW_FILE, 0o666)  # lighter than open(), as write.SiteWriter
         try:
             view = memoryview(copy)

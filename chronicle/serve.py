@@ -29,9 +29,11 @@ import watchfiles
 from tornado.ioloop import IOLoop
 
 from .incremental import Preview
+from .load import load
 from .preview_server import Reloads, application
 from .render import TEMPLATES
 from .preview_search import SearchIndexer
+from .problems import summary_line
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEBOUNCE_MS = 1600  # longest a burst of changes is gathered before a rebuild
@@ -53,6 +55,12 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, *, templates
         hint = f"; try --port {free}" if free else ""
         print(f"error: port {port} on {host} is already in use (another preview?){hint}", file=sys.stderr)
         return 2
+    if not os.path.isdir(content):  # nothing to watch for it to appear: said as the build says it, and stop
+        problems = load(Path(content)).problems
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(summary_line(problems), file=sys.stderr)
+        return 1
     previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
     try:
         _stop_by_interrupt()

@@ -17,6 +17,15 @@ def index(kind: str) -> str:
     return f"{kind}/index.html"
 
 
+def own_pages(kind: str) -> tuple:
+    """Return the site paths of the pages the site writes into a kind's folder beside its records'
+    pages: its index page. A record whose page would be one of them is refused (kinds.Kinds.reserved_ids),
+    in every kind, whether it has an index page or not: `index.html` is also what web servers show
+    for the folder's own address. (The site's other pages and folders sit at its top level, where no
+    record's page is: kinds.RESERVED keeps kinds from being named after those folders.)"""
+    return (index(kind),)
+
+
 def quote_anchor(kind: str, owner: str, index_: int) -> str:
     """Return the id of the anchor placed where a record's citation starts in its source page."""
     return f"q-{kind}-{owner}-{index_}"

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
 
-from . import kinds, schema
-from .problems import Problem
+from . import captures, kinds, schema, urls
+from .problems import Problem, slug
 from .read import Document
 from .schema_errors import schema_problems
+from .write import temporary_name
 
 if typing.TYPE_CHECKING:
     from .files import Parsed
@@ -133,3 +134,64 @@ def _citation(item) -> ReadCitation | None:
     if occurrence is not None and (type(occurrence) is not int or occurrence < 1):
         return None
     return ReadCitation(source, quote, occurrence)
+
+
+# ---------------------------------------------------------------------- ids
+
+NAME_MAX = 255
+"""The bytes a file name may hold on the file systems a site is built on and served from (ext4, XFS,
+Btrfs, APFS, ZFS; NTFS counts 255 UTF-16 units, no fewer for ASCII)."""
+
+
+def site_names(rid: str) -> list:
+    """Return the names of the files the site makes of a record's id: its page, a source's capture
+    download, and the temporary name of each while the preview replaces it."""
+    names = [urls.page("kind", rid).rpartition("/")[2], captures.download_path(rid).rpartition("/")[2]]
+    return names + [temporary_name(name) for name in names]
+
+
+MAX_ID_LENGTH = NAME_MAX - max(len(name) for name in site_names(""))
+"""The longest id (ASCII: one byte a character) whose every file name fits in NAME_MAX: 238, the
+longest name being `.ID.capture.zip.tmp`."""
+
+
+def id_problem(kind: str, record_id: str, shown: str, parsed: Parsed) -> Problem | None:
+    """Return the problem with a valid-looking id (a file's name) that the site cannot take: one of the
+    names of its own pages (kinds.Kinds.reserved_ids), or too long for its file names; else None.
+    `parsed`, what the file gave, names what the hint suggests instead."""
+    if record_id in kinds.KINDS.reserved_ids:
+        suffix = kinds.KINDS[kind].suffix
+        own = next(path for path in urls.own_pages(kind) if path.endswith(f"/{record_id}.html"))
+        better = _suggested_id(parsed)
+        hint = f"rename the file after what it holds, e.g. '{better}{suffix}'" if better else \
+            f"rename the file, e.g. '{record_id}-1{suffix}'"
+        return Problem(shown, 0, f"id '{record_id}' is reserved: the site keeps {own} for a page of its own", hint)
+    if len(record_id) > MAX_ID_LENGTH:
+        short = record_id[:MAX_ID_LENGTH]
+        if "-" in short[MAX_ID_LENGTH // 2:]:  # cut after a whole word, if that keeps most of it
+            short = short.rsplit("-", 1)[0]
+        longest = max(site_names("ID"), key=len)
+        return Problem(shown, 0, f"id is {len(record_id)} characters long, more than the {MAX_ID_LENGTH} an id may have",
+                       f"the site names files after it, such as '{longest}', and a file name holds at most "
+                       f"{NAME_MAX} bytes: shorten it, e.g. '{short.rstrip('-')}{kinds.KINDS[kind].suffix}'")
+    return None
+
+
+SUGGESTED = 50  # the longest id a hint suggests
+
+
+def _suggested_id(parsed: Parsed) -> str:
+    """Return an id made of a record's title, name or subject, or '' if it has none (or one not usable)."""
+    if parsed.entry is not None:
+        record = parsed.entry.record
+        named = next((getattr(record, f) for f in ("title", "name", "subject") if f in type(record).model_fields), None)
+    else:
+        doc = parsed.pending[0] if parsed.pending is not None else parsed.readable.doc if parsed.readable else None
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        named = next((data[f] for f in ("title", "name", "subject") if isinstance(data.get(f), str)), None)
+    if not isinstance(named, str) or not named.strip():
+        return ""
+    better = slug(named)
+    if len(better) > SUGGESTED:  # a headline's first words
+        better = better[:SUGGESTED + 1].rsplit("-", 1)[0]
+    return "" if better in kinds.KINDS.reserved_ids or better == "name" else better

@@ -26,6 +26,25 @@ class UnsafePath(ValueError):
     """A page path that would land outside the output folder, or twice in it."""
 
 
+class WrittenTwice(UnsafePath):
+    """A second write to one path of the site in one build: a bug (ids are checked at load so that no
+    record's page can take another page's path), refused before it replaces the first."""
+
+    def __init__(self, rel: str):
+        super().__init__(f"refusing to write '{rel}' twice: the second write would replace the first "
+                         "(a bug in the build: please report it)")
+        self.path = rel
+
+    def __reduce__(self):  # made again from its path when sent from the second rendering process
+        return type(self), (self.path,), self.__dict__
+
+
+def temporary_name(name: str) -> str:
+    """Return the name a file is written under before it replaces `name` in place (the preview): hidden,
+    and one that no page of the site has."""
+    return f".{name}.tmp"
+
+
 def check_path(rel: str) -> None:
     """Raise UnsafePath unless `rel` is a plain relative path inside the site."""
     parts = rel.split("/")  # not PurePosixPath(rel).parts, which hides 'a//b' and 'a/./b'
@@ -41,7 +60,7 @@ def check_paths(files) -> None:
         check_path(rel)
         key = rel.casefold()  # two names differing only by case collide on macOS and Windows
         if key in seen:
-            raise UnsafePath(f"refusing to write '{rel}' twice")
+            raise WrittenTwice(rel)
         seen.add(key)
 
 
@@ -68,7 +87,7 @@ def output_lock(out: Path, on_wait=None):
     the lock (or None). The lock is the kernel's (flock), so a build that is killed releases it.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _check_writable(out)
     path = out.parent / f".{out.name}.lock"
     key = (os.path.abspath(path), threading.get_ident())  # re-entrant in one thread; others wait
     with _held_lock:
@@ -98,6 +117,30 @@ def output_lock(out: Path, on_wait=None):
         except FileNotFoundError:
             pass
         os.close(fd)
+
+
+BESIDE = (".{}.lock", ".{}.new-12345678", ".{}.old-12345678")  # what a build makes beside its output folder
+
+
+def _check_writable(out: Path) -> None:
+    """Make the folder `out` is in; raise UnsafePath, saying why, if it cannot be made or `out` cannot be
+    written in it (a file where a folder should be, a name too long for what is made beside it)."""
+    name = os.fsencode(out.name)
+    longest = max(len(os.fsencode(made.format(""))) for made in BESIDE)
+    if len(name) + longest > NAME_MAX:
+        raise UnsafePath(f"refusing to write '{out}': its name is {len(name)} bytes long, and the build makes "
+                         f"'{BESIDE[1].format(out.name[:8] + '...')}' beside it, which must fit in {NAME_MAX} "
+                         f"bytes (choose an --out whose name has at most {NAME_MAX - longest})")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        there = f"'{err.filename}' " if err.filename else ""
+        why = f"{there}is a file, not a folder" if isinstance(err, (FileExistsError, NotADirectoryError)) \
+            else f"{there}{err.strerror or err}"
+        raise UnsafePath(f"refusing to write '{out}': {why} (choose another --out)") from err
+
+
+NAME_MAX = 255  # bytes in a file name (as validate.NAME_MAX)
 
 
 def _acquire(path: Path, on_wait) -> int:
@@ -134,36 +177,55 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 class SiteWriter:
     """Writes the files of a new site into its fresh folder, refusing paths that would leave it.
 
+    A second write to a path already written is refused (WrittenTwice), before it replaces the first.
     A forked rendering process writes its own pages through the writer it inherits; `paths` lists what
-    this process wrote, so that the parent can check, before the swap, that no path was written twice.
-    `also`, when set, is called with each (path, data) written, in the process that wrote it (the
-    search index's copies of the pages: search_index.Copies.add).
+    this process wrote, and the parent adds what the other wrote with `written_elsewhere`, which
+    refuses a path written by both. `also`, when set, is called with each (path, data) written, in the
+    process that wrote it (the search index's copies of the pages: search_index.Copies.add).
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, shown: Path | None = None):
         self.folder = folder
+        self.shown = shown or folder  # the folder that errors name: the output folder it becomes
         self.paths: list = []
         self.also = None
         self._root = os.fspath(folder) + os.sep
         self._made: set = set()
+        self._written: set = set()  # each path written, casefolded (see check_paths)
 
     def write(self, rel: str, data) -> None:
         check_path(rel)
+        self._once(rel)
         target = self._root + rel  # a plain string: pathlib's joins cost more than the write (19,000 pages)
         folder = rel.rpartition("/")[0]
-        if folder not in self._made:  # thousands of pages share a few folders
-            os.makedirs(self._root + folder, exist_ok=True)
-            self._made.add(folder)
-        fd = os.open(target, _NEW_FILE, 0o666)  # lighter than open(): no buffered file object for one write
         try:
-            view = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
-            while view:  # os.write may write less than asked
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
+            if folder not in self._made:  # thousands of pages share a few folders
+                os.makedirs(self._root + folder, exist_ok=True)
+                self._made.add(folder)
+            fd = os.open(target, _NEW_FILE, 0o666)  # lighter than open(): no buffered file object for one write
+            try:
+                view = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
+                while view:  # os.write may write less than asked
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+        except OSError as err:  # named as in the output folder, not the fresh one that is then removed
+            raise OSError(err.errno, err.strerror, os.path.join(self.shown, rel)) from err
         self.paths.append(rel)
         if self.also is not None:
             self.also(rel, data)
+
+    def written_elsewhere(self, paths: list) -> None:
+        """Add the paths another rendering process wrote; raise WrittenTwice for one written already."""
+        for rel in paths:
+            self._once(rel)
+        self.paths += paths
+
+    def _once(self, rel: str) -> None:
+        key = rel.casefold()  # two names differing only by case collide on macOS and Windows
+        if key in self._written:
+            raise WrittenTwice(rel)
+        self._written.add(key)
 
 
 @contextmanager
@@ -179,7 +241,7 @@ def new_site(out: Path, before_swap=None):
         _check_replaceable(out)
         fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
-            writer = SiteWriter(fresh)
+            writer = SiteWriter(fresh, out)
             yield writer
             check_paths(writer.paths)
             os.chmod(fresh, 0o755)
