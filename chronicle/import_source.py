@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from . import captures, schema
+from . import captures, kinds, schema, validate
 from .extract import Article, ExtractError, extract
-from .files import display_path
+from .files import Parsed, display_path
 from .problems import slug
 from .read import parse_yaml
 
@@ -120,10 +120,13 @@ def _source_id(given: str | None, article: Article, path: Path) -> str:
         if not schema.ID_RE.match(given):
             raise CannotImport(f"--id '{given}' is not a valid id: ids are lowercase letters and digits "
                                f"joined by hyphens, e.g. '{slug(given)}'")
+        taken = validate.id_problem("sources", given, given, Parsed("sources"))  # reserved, or too long
+        if taken is not None:
+            raise CannotImport(f"--{taken.message}: give another id")
         return given
     for name in (article.headline.value, article.title.value, re.sub(r"\.(html?|pdf|txt)(\.gz)?$", "", path.name)):
         made = slug(name or "")
-        if made != "name":  # `slug` gives "name" when nothing of it is ASCII letters or digits
+        if made != "name" and made not in kinds.KINDS.reserved_ids:  # "name": nothing ASCII in it
             return _shortened(made)
     return "source"
 

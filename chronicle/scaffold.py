@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from . import kinds, schema
+from . import kinds, schema, validate
 from .blank import blank
-from .files import CONFIG_FILE, display_path
+from .files import CONFIG_FILE, Parsed, display_path
 from .problems import did_you_mean, slug
 
 KEEP = ".gitkeep"  # in each kind's folder, so that git keeps the empty folders (the loader skips dotfiles)
@@ -81,6 +81,10 @@ def new(content: Path, kind_name: str, record_id: str, content_option: str) -> i
     if not schema.ID_RE.match(record_id):
         print(f"build.py new: error: '{record_id}' is not an id: ids are lowercase letters and digits joined by "
               f"hyphens, e.g. '{slug(record_id)}'", file=sys.stderr)
+        return 2
+    taken = validate.id_problem(kind.name, record_id, record_id, Parsed(kind.name))  # reserved or too long
+    if taken is not None:
+        print(f"build.py new: error: {taken.message}: choose another id", file=sys.stderr)
         return 2
     if not content.is_dir():
         print(f"build.py new: error: no content folder at {display_path(content)} "

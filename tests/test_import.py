@@ -182,3 +182,10 @@ def test_a_pdf_without_text_is_a_message(content):
     code, printed = run(scan, content)
     assert code == 1 and printed[0].startswith("error: ") and "OCR it first" in printed[0], printed
     assert printed[1] == "Nothing was written."
+
+
+def test_a_reserved_id_is_refused(content):
+    (content.parent / "a.txt").write_text("Some words of an article.\n")
+    code, printed = run(content.parent / "a.txt", content, source_id="index")
+    assert (code, printed[0]) == (1, "error: --id 'index' is reserved: the site keeps sources/index.html for a page "
+                                     "of its own: give another id")

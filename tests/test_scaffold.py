@@ -285,3 +285,10 @@ def test_new_needs_a_content_folder(tmp_path, capsys, monkeypatch):
     assert err == ("build.py new: error: no content folder at nowhere (make one with: python build.py init "
                    "nowhere)\n")
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_new_refuses_a_reserved_id(make_content, capsys):
+    make_content()
+    assert build.main(["new", "tags", "index", "--content", "content"]) == 2
+    assert capsys.readouterr().err == ("build.py new: error: id 'index' is reserved: the site keeps tags/index.html "
+                                       "for a page of its own: choose another id\n")
