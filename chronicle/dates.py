@@ -110,6 +110,8 @@ def _check_grammar(text: str) -> None:
     not EDTF's, unknown digits in a month or day (`2024-1X`, valid EDTF level 2 that edtf 5 fails on),
     and months and days that are not in the calendar however qualified (`2024-02-~30`)."""
     bad = next((c for c in text if not _EDTF_CHARACTER.fullmatch(c)), None)
+    if bad is not None and (written_as(text) or (bad.isascii() and bad.isprintable() and bad != " ")):
+        raise _refusal(text)  # a date written another way (13 November 2024), or words: the examples
     if bad is not None:
         digit = ", and its digits are 0-9" if bad.isdigit() else ""
         raise DateError(f"'{text}' is not a valid EDTF date: it holds {bad!r} "
@@ -166,15 +168,19 @@ def parse_with_edtf(text: str) -> When:
     # edtf 5 fails inside its parser on some forms (AttributeError on `2024-1X`): the grammar check
     # keeps those from it, and this refuses any left as invalid dates rather than crashing a build
     except (EDTFParseException, ValueError, TypeError, AttributeError, IndexError, KeyError) as err:
-        meant = written_as(text)
-        if meant:
-            raise DateError(f"'{text}' is not a valid EDTF date: {meant}") from err
-        raise DateError(
-            f"'{text}' is not a valid EDTF date; use for example 2024-12-14, 2024-12, 2024-12~ "
-            "(about), 2024-12-XX (day unknown), 2024-12-26/2025-01-11 or ../2024-12-17"
-        ) from err
+        raise _refusal(text) from err
     return When(text, _bound(value.lower_strict(), _FAR_PAST),
                 _bound(value.upper_strict(), _FAR_FUTURE), tuple(_merge(phrase(value))))
+
+
+def _refusal(text: str) -> DateError:
+    """Return the error of a text that is no EDTF date: its EDTF form if it is a date written another
+    way, else examples."""
+    meant = written_as(text)
+    if meant:
+        return DateError(f"'{text}' is not a valid EDTF date: {meant}")
+    return DateError(f"'{text}' is not a valid EDTF date; use for example 2024-12-14, 2024-12, 2024-12~ "
+                     "(about), 2024-12-XX (day unknown), 2024-12-26/2025-01-11 or ../2024-12-17")
 
 
 # Other ways of writing a date, as patterns compiled (and cached by `re`) the first time a date is wrong.

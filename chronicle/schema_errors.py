@@ -78,13 +78,14 @@ def _explain(error, loc, model, doc) -> tuple[str, str]:
         return f"unknown field '{loc[-1]}'", _unknown_field_hint(str(loc[-1]), parent, model if len(loc) == 1 else None)
     given = error.get("input")
     raw = doc.raw.get(loc)
-    if isinstance(given, Retyped):
-        return _retyped(given, name, loc, kind)
+    if isinstance(given, Retyped) and kind in ("int_type", "int_parsing"):
+        return (f"'{name}' should be a whole number in decimal digits, but YAML reads {given.text!r} as "
+                f"{given.value} ({given.notation})", f"write {given.value} if that is the number meant")
     if kind == "string_type":
         if given is None and raw in ("", None):  # `title:` with nothing after it: a blank left to fill in
             info = parent.model_fields.get(loc[-1]) if parent and isinstance(loc[-1], str) else None
             return f"'{name}' is empty", "fill it in" + (f": {info.description}" if info and info.description else "")
-        if isinstance(given, bool) or given is None or isinstance(given, (int, float)):
+        if isinstance(given, bool) or given is None or isinstance(given, (int, float, Retyped)):
             shown = ("true" if given is True else "false" if given is False
                      else "empty (null)" if given is None else "a number")
             return (f"'{name}' should be text, but YAML read {raw!r} as {shown}",
@@ -131,18 +132,6 @@ def _explain(error, loc, model, doc) -> tuple[str, str]:
         return f"'{name}' needs at least {error.get('ctx', {}).get('min_length', 1)} item(s)", _too_short_hint(loc)
     message = error["msg"].removeprefix("Value error, ")
     return (f"'{name}': {message}" if name else message), ""
-
-
-def _retyped(given: Retyped, name: str, loc, kind: str) -> tuple[str, str]:
-    """Return the message of a YAML 1.1 number written other than in decimal digits (`0b11`)."""
-    read_as = f"YAML reads {given.text!r} as {given.value} ({given.notation})"
-    if kind in ("int_type", "int_parsing"):
-        return (f"'{name}' should be a whole number in decimal digits, but {read_as}",
-                f"write {given.value} if that is the number meant")
-    quoted = f"{loc[-1]}: \"{given.text}\"" if isinstance(loc[-1], str) else f"\"{given.text}\""
-    if kind == "string_type":
-        return f"'{name}' should be text, but {read_as}", f"put it in quotes: {quoted}"
-    return f"'{name}' has the value {given.text!r}, which {read_as[5:]}", f"put it in quotes: {quoted}"
 
 
 def _unknown_field_hint(name: str, parent, record_model) -> str:
