@@ -20,13 +20,15 @@ MAX_NUMBER = 10**15
 
 # A language tag as RFC 5646 (BCP 47) writes it: language (with up to three extended subtags), script,
 # region, variants, extensions and private use; or private use alone, or one of the grandfathered tags.
+# The language is 2 or 3 letters: the RFC's syntax also allows 4 to 8 (reserved, none registered), which
+# would let `english` through.
 # At most 20 characters: RFC 5646 asks implementations to handle 35, but Pagefind (1.x, which reads the
 # site's <html lang>) panics from 30 (it cuts a name of the tag's length plus 8 from a hash of about 37);
 # 20 leaves a margin and holds the tags in use (`zh-Hant-TW`, `ja-JP-u-ca-japanese`).
 MAX_LANGUAGE = 20
 _ALNUM = "[a-z0-9]"
 LANGUAGE_RE = re.compile(
-    rf"(?:(?:[a-z]{{2,3}}(?:-[a-z]{{3}}){{0,3}}|[a-z]{{4,8}})(?:-[a-z]{{4}})?(?:-(?:[a-z]{{2}}|[0-9]{{3}}))?"
+    rf"(?:[a-z]{{2,3}}(?:-[a-z]{{3}}){{0,3}}(?:-[a-z]{{4}})?(?:-(?:[a-z]{{2}}|[0-9]{{3}}))?"
     rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*(?:-[0-9a-wyz](?:-{_ALNUM}{{2,8}})+)*"
     rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?|x(?:-{_ALNUM}{{1,8}})+)", re.ASCII | re.IGNORECASE)
 GRANDFATHERED = frozenset((
