@@ -80,7 +80,28 @@ def parse(text: str) -> When:
         return fast
     _reject_impossible(text)
     _check_grammar(text)
-    return parse_with_edtf(text)
+    if text.count("/") == 1 and text.split("/").count("..") == 1:
+        return _open_interval(text)
+    when = parse_with_edtf(text)
+    if when.lower > when.upper:  # edtf takes `0000/-0001`, whose sides _reject_impossible does not read
+        raise DateError(f"'{text}' is not a valid EDTF interval: it ends before it starts")
+    return when
+
+
+def _open_interval(text: str) -> When:
+    """Return the When of an interval open at one end (`../2024-12~`), read from its other side: edtf
+    fails on many of them (`../1900-XX`, `../000X`), printing a line of its own on the way."""
+    first, _, second = text.partition("/")
+    side = second if first == ".." else first
+    if not side or any(c in side for c in "[]{},"):
+        raise _refusal(text)
+    try:
+        date = parse(side)
+    except DateError as err:
+        raise DateError(f"'{text}' is not a valid EDTF interval: {err}") from None
+    if first == "..":
+        return When(text, _FAR_PAST, date.upper, tuple(_merge([("on or before ", ""), *date.parts])))
+    return When(text, date.lower, _FAR_FUTURE, tuple(_merge([("on or after ", ""), *date.parts])))
 
 
 def _reject_impossible(text: str) -> None:
@@ -101,6 +122,8 @@ def _reject_impossible(text: str) -> None:
 # What EDTF is written with (ASCII only: Python's \\d would take any script's digits), and each date in
 # it: a year (Y-prefixed when long, maybe negative), then a month and a day, each maybe qualified.
 _EDTF_CHARACTER = re.compile(r"[0-9XYSE~?%/.,\[\]{}+:TZ-]", re.ASCII)
+_LONG_YEAR = re.compile(r"Y-?([0-9X]+)(?:E([0-9]+))?", re.ASCII)
+_YEARS = "years are read up to 999,999 before or after year 0"
 _PIECE = re.compile(r"(?<![0-9XY])(Y?-?[0-9X]{4,})(?:S[0-9]+)?[~?%]?"
                     r"(?:-[~?%]?([0-9X]{2})[~?%]?(?:-[~?%]?([0-9X]{2})[~?%]?)?)?(?![0-9X])", re.ASCII)
 
@@ -117,6 +140,10 @@ def _check_grammar(text: str) -> None:
         raise DateError(f"'{text}' is not a valid EDTF date: it holds {bad!r} "
                         f"({unicodedata.name(bad, f'U+{ord(bad):04X}')}), which EDTF does not use{digit}; "
                         "write for example 2024-12-14, 2024-12 or 2024-12-26/2025-01-11")
+    for match in _LONG_YEAR.finditer(text):  # checked before edtf works out 9E99999999, digit by digit
+        digits, exponent = len(match.group(1).lstrip("0")), match.group(2) or "0"
+        if digits + (int(exponent) if len(exponent) < 4 else 999) > 6:
+            raise DateError(f"'{text}' is not supported: {_YEARS}")
     for match in _PIECE.finditer(text):
         _check_piece(text, *match.groups())
 
@@ -169,8 +196,8 @@ def parse_with_edtf(text: str) -> When:
     # keeps those from it, and this refuses any left as invalid dates rather than crashing a build
     except (EDTFParseException, ValueError, TypeError, AttributeError, IndexError, KeyError) as err:
         raise _refusal(text) from err
-    return When(text, _bound(value.lower_strict(), _FAR_PAST),
-                _bound(value.upper_strict(), _FAR_FUTURE), tuple(_merge(phrase(value))))
+    return When(text, _bound(value.lower_strict(), _FAR_PAST, text),
+                _bound(value.upper_strict(), _FAR_FUTURE, text), tuple(_merge(phrase(value))))
 
 
 def _refusal(text: str) -> DateError:
@@ -234,9 +261,11 @@ def _spoken(iso: str) -> str:
     return f"{int(day)} {MONTHS[int(month) - 1]}"
 
 
-def _bound(struct, open_value) -> tuple:
+def _bound(struct, open_value, text: str) -> tuple:
     if isinstance(struct, float):  # edtf gives ±inf for open ends
         return open_value
+    if abs(struct.tm_year) >= abs(open_value[0]):  # the sort keys of open ends: a year past them is refused
+        raise DateError(f"'{text}' is not supported: {_YEARS}")
     return (struct.tm_year, struct.tm_mon, struct.tm_mday)
 
 
