@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -78,7 +79,29 @@ def parse(text: str) -> When:
     if fast is not None:
         return fast
     _reject_impossible(text)
-    return parse_with_edtf(text)
+    _check_grammar(text)
+    if text.count("/") == 1 and text.split("/").count("..") == 1:
+        return _open_interval(text)
+    when = parse_with_edtf(text)
+    if when.lower > when.upper:  # edtf takes `0000/-0001`, whose sides _reject_impossible does not read
+        raise DateError(f"'{text}' is not a valid EDTF interval: it ends before it starts")
+    return when
+
+
+def _open_interval(text: str) -> When:
+    """Return the When of an interval open at one end (`../2024-12~`), read from its other side: edtf
+    fails on many of them (`../1900-XX`, `../000X`), printing a line of its own on the way."""
+    first, _, second = text.partition("/")
+    side = second if first == ".." else first
+    if not side or any(c in side for c in "[]{},"):
+        raise _refusal(text)
+    try:
+        date = parse(side)
+    except DateError as err:
+        raise DateError(f"'{text}' is not a valid EDTF interval: {err}") from None
+    if first == "..":
+        return When(text, _FAR_PAST, date.upper, tuple(_merge([("on or before ", ""), *date.parts])))
+    return When(text, date.lower, _FAR_FUTURE, tuple(_merge([("on or after ", ""), *date.parts])))
 
 
 def _reject_impossible(text: str) -> None:
@@ -96,6 +119,70 @@ def _reject_impossible(text: str) -> None:
         raise DateError(f"'{text}' is not a valid EDTF interval: it ends before it starts")
 
 
+# What EDTF is written with (ASCII only: Python's \\d would take any script's digits), and each date in
+# it: a year (Y-prefixed when long, maybe negative), then a month and a day, each maybe qualified.
+_EDTF_CHARACTER = re.compile(r"[0-9XYSE~?%/.,\[\]{}+:TZ-]", re.ASCII)
+_LONG_YEAR = re.compile(r"Y-?([0-9X]+)(?:E([0-9]+))?", re.ASCII)
+_YEARS = "years are read up to 999,999 before or after year 0"
+_PIECE = re.compile(r"(?<![0-9XY])(Y?-?[0-9X]{4,})(?:S[0-9]+)?[~?%]?"
+                    r"(?:-[~?%]?([0-9X]{2})[~?%]?(?:-[~?%]?([0-9X]{2})[~?%]?)?)?(?![0-9X])", re.ASCII)
+
+
+def _check_grammar(text: str) -> None:
+    """Raise DateError for what the `edtf` package would crash on or wrongly accept: characters that are
+    not EDTF's, unknown digits in a month or day (`2024-1X`, valid EDTF level 2 that edtf 5 fails on),
+    and months and days that are not in the calendar however qualified (`2024-02-~30`)."""
+    bad = next((c for c in text if not _EDTF_CHARACTER.fullmatch(c)), None)
+    if bad is not None and (written_as(text) or (bad.isascii() and bad.isprintable() and bad != " ")):
+        raise _refusal(text)  # a date written another way (13 November 2024), or words: the examples
+    if bad is not None:
+        digit = ", and its digits are 0-9" if bad.isdigit() else ""
+        raise DateError(f"'{text}' is not a valid EDTF date: it holds {bad!r} "
+                        f"({unicodedata.name(bad, f'U+{ord(bad):04X}')}), which EDTF does not use{digit}; "
+                        "write for example 2024-12-14, 2024-12 or 2024-12-26/2025-01-11")
+    for match in _LONG_YEAR.finditer(text):  # checked before edtf works out 9E99999999, digit by digit
+        digits, exponent = len(match.group(1).lstrip("0")), match.group(2) or "0"
+        if digits + (int(exponent) if len(exponent) < 4 else 999) > 6:
+            raise DateError(f"'{text}' is not supported: {_YEARS}")
+    for match in _PIECE.finditer(text):
+        _check_piece(text, *match.groups())
+
+
+def _check_piece(text: str, year: str, month: str | None, day: str | None) -> None:
+    """Raise DateError when one date of `text` has a month or day that EDTF or this site cannot read."""
+    for part, what in ((month, "month"), (day, "day")):
+        if part and "X" in part and part != "XX":
+            interval = _interval(year, month, day, what)
+            raise DateError(f"'{text}' is not supported: an unknown digit in the {what} ({part}) is not "
+                            f"read here; write XX for an unknown {what}"
+                            + (f", or the interval {interval}" if interval else ""))
+    if month is None or month == "XX":
+        return
+    m = int(month)
+    if not (1 <= m <= 12 or (21 <= m <= 41 and day is None)):
+        raise DateError(f"'{text}' is not a valid EDTF date: {month} is not a month (01 to 12, or 21 to 41 for "
+                        "a season or quarter without a day)")
+    if day is None or day == "XX":
+        return
+    digits = year.lstrip("Y")
+    leap_year = 2024 if "X" in digits else int(digits)  # an unknown year: 29 February may be a day of it
+    if not 1 <= int(day) <= calendar.monthrange(leap_year, m)[1]:
+        raise DateError(f"'{text}' is not a valid EDTF date: {year}-{month}-{day} is not a date in the calendar "
+                        "(check the month and day; use XX for an unknown day or month)")
+
+
+def _interval(year: str, month: str | None, day: str | None, what: str) -> str:
+    """Return the interval an unknown digit in a month or day means (`1X`: 10 to 12), '' if none."""
+    part = month if what == "month" else day
+    tens, last = part[0], 12 if what == "month" else 31
+    if tens not in "0123"[:2 if what == "month" else 4]:
+        return ""
+    low, high = max(int(tens) * 10, 1), min(int(tens) * 10 + 9, last)
+    if what == "month":
+        return f"{year}-{low:02d}/{year}-{high:02d}"
+    return f"{year}-{month}-{low:02d}/{year}-{month}-{high:02d}"
+
+
 def parse_with_edtf(text: str) -> When:
     """Return the When for an EDTF string using the `edtf` package (the reference implementation).
 
@@ -105,24 +192,30 @@ def parse_with_edtf(text: str) -> When:
 
     try:
         value = parse_edtf(text)
-    except (EDTFParseException, ValueError, TypeError) as err:
-        meant = written_as(text)
-        if meant:
-            raise DateError(f"'{text}' is not a valid EDTF date: {meant}") from err
-        raise DateError(
-            f"'{text}' is not a valid EDTF date; use for example 2024-12-14, 2024-12, 2024-12~ "
-            "(about), 2024-12-XX (day unknown), 2024-12-26/2025-01-11 or ../2024-12-17"
-        ) from err
-    return When(text, _bound(value.lower_strict(), _FAR_PAST),
-                _bound(value.upper_strict(), _FAR_FUTURE), tuple(_merge(phrase(value))))
+    # edtf 5 fails inside its parser on some forms (AttributeError on `2024-1X`): the grammar check
+    # keeps those from it, and this refuses any left as invalid dates rather than crashing a build
+    except (EDTFParseException, ValueError, TypeError, AttributeError, IndexError, KeyError) as err:
+        raise _refusal(text) from err
+    return When(text, _bound(value.lower_strict(), _FAR_PAST, text),
+                _bound(value.upper_strict(), _FAR_FUTURE, text), tuple(_merge(phrase(value))))
+
+
+def _refusal(text: str) -> DateError:
+    """Return the error of a text that is no EDTF date: its EDTF form if it is a date written another
+    way, else examples."""
+    meant = written_as(text)
+    if meant:
+        return DateError(f"'{text}' is not a valid EDTF date: {meant}")
+    return DateError(f"'{text}' is not a valid EDTF date; use for example 2024-12-14, 2024-12, 2024-12~ "
+                     "(about), 2024-12-XX (day unknown), 2024-12-26/2025-01-11 or ../2024-12-17")
 
 
 # Other ways of writing a date, as patterns compiled (and cached by `re`) the first time a date is wrong.
-_NUMERIC = r"^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})$"  # 13/11/2024, 13.11.2024, 11/13/2024
-_YEAR_FIRST = r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$"  # 2024/11/13
-_DAY_NAMED = r"^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})$"  # 13 November 2024
-_NAMED_DAY = r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$"  # November 13, 2024
-_NAMED = r"^([A-Za-z]+)\.?,?\s+(\d{4})$"  # November 2024
+_NUMERIC = r"(?a)^(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})$"  # 13/11/2024, 13.11.2024, 11/13/2024
+_YEAR_FIRST = r"(?a)^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$"  # 2024/11/13
+_DAY_NAMED = r"(?a)^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([A-Za-z]+)\.?,?\s+(\d{4})$"  # 13 November 2024
+_NAMED_DAY = r"(?a)^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$"  # November 13, 2024
+_NAMED = r"(?a)^([A-Za-z]+)\.?,?\s+(\d{4})$"  # November 2024
 _MONTH_NUMBERS = {**{name.lower(): i for i, name in enumerate(MONTHS, 1)},
                   **{name[:3].lower(): i for i, name in enumerate(MONTHS, 1)}, "sept": 9}
 
@@ -168,9 +261,11 @@ def _spoken(iso: str) -> str:
     return f"{int(day)} {MONTHS[int(month) - 1]}"
 
 
-def _bound(struct, open_value) -> tuple:
+def _bound(struct, open_value, text: str) -> tuple:
     if isinstance(struct, float):  # edtf gives ±inf for open ends
         return open_value
+    if abs(struct.tm_year) >= abs(open_value[0]):  # the sort keys of open ends: a year past them is refused
+        raise DateError(f"'{text}' is not supported: {_YEARS}")
     return (struct.tm_year, struct.tm_mon, struct.tm_mday)
 
 
@@ -246,7 +341,7 @@ def _date_parts(year: str, month: str, day: str) -> list:
 
 # ---------------------------------------------------------------- the fast path
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d\d|XX)(?:-(\d\d|XX))?)?([~?%]?)$")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2}|XX)(?:-([0-9]{2}|XX))?)?([~?%]?)\Z")  # ASCII digits; \Z: no final newline
 
 
 def _parse_fast(text: str) -> When | None:

@@ -59,8 +59,8 @@ from .graph import Graph
 
 FORMAT_VERSION = 1
 _OPEN = 10**6
-_STAMP = re.compile(r"^(-?\d+)(?:-(\d{2}))?(?:-(\d{2}))?$")
-_SEASON = re.compile(r"^(\d{4})-(2[1-4])[~?%]?$")
+_STAMP = re.compile(r"^(-?[0-9]+)(?:-([0-9]{2}))?(?:-([0-9]{2}))?$")  # ASCII digits, as dates.py
+_SEASON = re.compile(r"^([0-9]{4})-(2[1-4])[~?%]?$")
 CSL_SEASONS = {21: 1, 22: 2, 23: 3, 24: 4}  # EDTF spring..winter -> CSL season 1..4
 
 

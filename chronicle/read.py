@@ -153,12 +153,14 @@ def _structure_problems(text: str, path: str, first_line: int) -> list[Problem]:
     thousands of nested brackets; its event stream is read flat, so it can be checked safely. Most files
     hold no '*' and little nesting, and skip the check.
     """
-    if "*" not in text and _shallow(text):
+    if "*" not in text and "!" not in text and _shallow(text):
         return []
-    depth = 0
+    depth, tags = 0, []
     try:
         for event in yaml.parse(text, Loader=_Loader):
             line = first_line + event.start_mark.line
+            if getattr(event, "tag", None) is not None:  # written in the text: composing would drop `! x`
+                tags.append(_tag_problem(event.tag, path, line))
             if isinstance(event, yaml.AliasEvent):
                 return [Problem(path, line, f"YAML alias '*{event.anchor}' is not supported",
                                 "write the value out in full where it is needed")]
@@ -171,8 +173,17 @@ def _structure_problems(text: str, path: str, first_line: int) -> list[Problem]:
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
-        return []  # a syntax error: composing reports it with its line
-    return []
+        return tags  # a syntax error: composing reports it with its line
+    return tags
+
+
+def _tag_problem(tag: str, path: str, line: int) -> Problem:
+    """Return the problem of an explicit YAML tag: every one is refused, `!!str` too (quotes do what
+    it does), since a tag makes a value something other than what the text shows, or nothing at all."""
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return Problem(path, line, f"unsupported YAML tag '{shown}'",
+                   "content holds plain text, numbers, lists and mappings only; remove the tag, "
+                   "and put a value in quotes to keep it as text")
 
 
 def _shallow(text: str) -> bool:
@@ -229,13 +240,54 @@ def _build(node, key_path, doc, problems, path, first_line, record=False):
         return node.value
     text = node.value
     try:
-        if node.tag == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
-            return int(text)  # the usual number, decimal (012 is octal in YAML 1.1): no YAML needed
+        if node.tag == _INT:
+            if _DECIMAL.fullmatch(text):
+                return int(text)  # the usual number: no YAML needed
+            return Retyped(text, _constructed(node.tag, text))  # 0b11, 017, 1:30, 0x1F, 1_000, +5
         return _constructed(node.tag, text)
     except (yaml.YAMLError, ValueError, OverflowError) as err:
         problems.append(Problem(path, first_line + node.start_mark.line, f"unreadable value {node.value!r}: {err}",
                                 "put it in quotes to keep it as text"))
         return node.value
+
+
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)", re.ASCII)  # the only numbers content holds
+
+
+class Retyped:
+    """A number YAML 1.1 writes other than in decimal digits (`0b11` is 3, `017` is 15, `1:30` is 90):
+    kept as this, which no field of the schema accepts, so that its message says how YAML read it."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, text: str, value: int):
+        self.text, self.value = text, value
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Retyped) and (self.text, self.value) == (other.text, other.value)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __reduce__(self):  # sent between the reading processes as its two fields
+        return Retyped, (self.text, self.value)
+
+    @property
+    def notation(self) -> str:
+        """Return how YAML 1.1 reads the text: 'binary', 'octal', ..."""
+        bare = self.text.lstrip("+-")
+        if bare[:2] in ("0b", "0x"):
+            return "binary" if bare[1] == "b" else "hexadecimal"
+        if ":" in bare:
+            return "base 60, as hours:minutes"
+        if len(bare.replace("_", "")) > 1 and bare.startswith("0"):
+            return "octal, for its leading zero"
+        if "_" in bare:
+            return "its underscores dropped"
+        return "its '+' dropped"
 
 
 @functools.lru_cache(maxsize=1024)  # words such as `no` and `true` recur; each costs 30 µs

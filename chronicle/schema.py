@@ -11,11 +11,41 @@ from . import dates
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
 SHA256_RE = r"^[0-9a-f]{64}$"
-LINES_RE = re.compile(r"^(\d+)(?:-(\d+))?$")
+LINES_RE = re.compile(r"^([0-9]+)(?:-([0-9]+))?\Z")  # ASCII digits: `\d` would take '１' (fullwidth)
+
+# The largest number a figure (or an occurrence) may hold: every integer up to it is exact in
+# JavaScript (2^53 - 1 is its largest safe integer, for whoever reads the JSON exports), in orjson's
+# 64 bits and in the floating point the SVG charts are drawn with; a round number, easy to say.
+MAX_NUMBER = 10**15
+
+# A language tag as RFC 5646 (BCP 47) writes it: language (with up to three extended subtags), script,
+# region, variants, extensions and private use; or private use alone, or one of the grandfathered tags.
+# The language is 2 or 3 letters: the RFC's syntax also allows 4 to 8 (reserved, none registered), which
+# would let `english` through.
+# At most 20 characters: RFC 5646 asks implementations to handle 35, but Pagefind (1.x, which reads the
+# site's <html lang>) panics from 30 (it cuts a name of the tag's length plus 8 from a hash of about 37);
+# 20 leaves a margin and holds the tags in use (`zh-Hant-TW`, `ja-JP-u-ca-japanese`).
+MAX_LANGUAGE = 20
+_ALNUM = "[a-z0-9]"
+LANGUAGE_RE = re.compile(
+    rf"(?:[a-z]{{2,3}}(?:-[a-z]{{3}}){{0,3}}(?:-[a-z]{{4}})?(?:-(?:[a-z]{{2}}|[0-9]{{3}}))?"
+    rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*(?:-[0-9a-wyz](?:-{_ALNUM}{{2,8}})+)*"
+    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?|x(?:-{_ALNUM}{{1,8}})+)", re.ASCII | re.IGNORECASE)
+GRANDFATHERED = frozenset((
+    "en-gb-oed", "i-ami", "i-bnn", "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux", "i-mingo",
+    "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu", "sgn-be-fr", "sgn-be-nl", "sgn-ch-de", "art-lojban",
+    "cel-gaulish", "no-bok", "no-nyn", "zh-guoyu", "zh-hakka", "zh-min", "zh-min-nan", "zh-xiang"))
 
 
 def _edtf(text: str) -> str:
     dates.parse(text)  # raises DateError (a ValueError) with a hint
+    return text
+
+
+def _language(text: str) -> str:
+    if len(text) > MAX_LANGUAGE or not (LANGUAGE_RE.fullmatch(text) or text.lower() in GRANDFATHERED):
+        raise ValueError(f"{text[:60]!r} is not a language tag (BCP 47)"
+                         + (f": it is longer than {MAX_LANGUAGE} characters" if len(text) > MAX_LANGUAGE else ""))
     return text
 
 
@@ -33,6 +63,8 @@ def _year_as_text(value):
 
 
 EDTF = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_edtf)]
+Language = Annotated[str, AfterValidator(_language)]
+Count = Annotated[int, Field(ge=0, le=MAX_NUMBER)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$")]
 
 
@@ -48,7 +80,7 @@ class Citation(Record):
     source: Id = Field(description="id of the source (the name of its .yaml file)")
     quote: Text = Field(description="verbatim excerpt; whitespace, quote and dash styles may differ")
     occurrence: Optional[int] = Field(
-        None, ge=1, description="which occurrence, when the excerpt occurs more than once")
+        None, ge=1, le=MAX_NUMBER, description="which occurrence, when the excerpt occurs more than once")
 
 
 class ChromeLines(Record):
@@ -94,7 +126,7 @@ class Source(Record):
     date_note: Optional[Text] = Field(None, description="how the date was found; required unless it is one exact day")
     url: Optional[Url] = Field(None, description="where the article was published, if known")
     archived_url: Optional[Url] = Field(None, description="a copy in a web archive, if one was made")
-    language: Text = Field(description="language of the text, e.g. 'en'")
+    language: Language = Field(description="language of the text, e.g. 'en'")
     translation_note: Optional[Text] = Field(None, description="if the text is a translation: from what, by whom")
     chrome: list[ChromeLines] = Field(default_factory=list, description="page chrome: lines not part of the article")
     note: Optional[Text] = Field(None, description="anything else a reader should know about this source")
@@ -179,9 +211,9 @@ class Figure(Record):
         None, description="who makes the claim, in words, when there is no claimant id")
     subject: Text = Field(description="who or what is counted, e.g. 'North Korean troops'")
     counted: Literal[COUNTED] = Field(description="what is counted: " + ", ".join(COUNTED))
-    value: Optional[int] = Field(None, ge=0, description="the number, if one is given")
-    low: Optional[int] = Field(None, ge=0, description="lower end of a range")
-    high: Optional[int] = Field(None, ge=0, description="upper end of a range")
+    value: Optional[Count] = Field(None, description="the number, if one is given")
+    low: Optional[Count] = Field(None, description="lower end of a range")
+    high: Optional[Count] = Field(None, description="upper end of a range")
     vague: Optional[Text] = Field(None, description="a quantity given without a number, e.g. 'thousands'")
     qualifier: Optional[Literal[QUALIFIERS]] = Field(
         None, description="how the number is qualified: " + ", ".join(QUALIFIERS) + "; omit if none")
@@ -250,6 +282,6 @@ class Chronology(Record):
 
     title: Text = Field(description="the site title")
     description: Text = Field(description="one or two sentences shown on the home page")
-    language: Text = Field(description="language of the site, e.g. 'en'")
+    language: Language = Field(description="language of the site, e.g. 'en'")
     base_url: Optional[Url] = Field(None, description="public URL, for canonical links, feed and sitemap")
 

@@ -6,9 +6,9 @@ import typing
 
 from pydantic import BaseModel, ValidationError
 
-from . import kinds
+from . import kinds, schema
 from .problems import Problem, did_you_mean, odd_character, slug
-from .read import Document
+from .read import Document, Retyped
 
 # The messages of a source's sha256 that is missing or not a hash: load.py gives them the hash to
 # record when the text file can be read.
@@ -48,6 +48,9 @@ MEANINGS = {
 }
 
 
+LANGUAGE_HINT = "write a language tag such as 'en', 'fr' or 'pt-BR', or 'und' when it is not known"
+
+
 def schema_problems(err: ValidationError, model, doc: Document, path: str) -> list[Problem]:
     """Return one clear Problem per pydantic error, located through the YAML line map."""
     problems = []
@@ -75,11 +78,14 @@ def _explain(error, loc, model, doc) -> tuple[str, str]:
         return f"unknown field '{loc[-1]}'", _unknown_field_hint(str(loc[-1]), parent, model if len(loc) == 1 else None)
     given = error.get("input")
     raw = doc.raw.get(loc)
+    if isinstance(given, Retyped) and kind in ("int_type", "int_parsing"):
+        return (f"'{name}' should be a whole number in decimal digits, but YAML reads {given.text!r} as "
+                f"{given.value} ({given.notation})", f"write {given.value} if that is the number meant")
     if kind == "string_type":
         if given is None and raw in ("", None):  # `title:` with nothing after it: a blank left to fill in
             info = parent.model_fields.get(loc[-1]) if parent and isinstance(loc[-1], str) else None
             return f"'{name}' is empty", "fill it in" + (f": {info.description}" if info and info.description else "")
-        if isinstance(given, bool) or given is None or isinstance(given, (int, float)):
+        if isinstance(given, bool) or given is None or isinstance(given, (int, float, Retyped)):
             shown = ("true" if given is True else "false" if given is False
                      else "empty (null)" if given is None else "a number")
             return (f"'{name}' should be text, but YAML read {raw!r} as {shown}",
@@ -102,7 +108,26 @@ def _explain(error, loc, model, doc) -> tuple[str, str]:
         hint = did_you_mean(str(given), re.findall(r"'([^']+)'", expected)) or f"expected {expected}"
         return f"'{name}' has the value {given!r}, which is not allowed", hint
     if kind in ("int_type", "int_parsing"):
+        if isinstance(given, bool):
+            return (f"'{name}' should be a whole number, but YAML read {raw!r} as {str(given).lower()}",
+                    "write digits only, e.g. 1000")
+        if isinstance(given, str):
+            return (f"'{name}' should be a whole number, not the text {given!r}",
+                    "write digits only, without quotes, commas or an exponent, e.g. 1000")
+        if isinstance(given, float):
+            return (f"'{name}' should be a whole number, but YAML read {raw!r} as the number {given!r}",
+                    "write digits only, e.g. 1000 (no decimal point, exponent or commas)")
         return f"'{name}' should be a whole number, not {given!r}", "write digits only, e.g. 1000 (no commas)"
+    if kind == "greater_than_equal":
+        least = error["ctx"]["ge"]
+        return (f"'{name}' is {given}, less than {least}",
+                "a count cannot be negative" if least == 0 else f"they are counted from {least}")
+    if kind == "less_than_equal" and given > schema.MAX_NUMBER:
+        shown = f"{given:,}" if given < 10**30 else f"a number of {len(str(given))} digits"
+        return (f"'{name}' is {shown}, more than the largest number content may hold ({schema.MAX_NUMBER:,})",
+                "numbers up to 10^15 are shown exactly on the site, in its charts and its JSON; check the digits")
+    if kind == "value_error" and loc and loc[-1] == "language":
+        return f"'{name}': {error['msg'].removeprefix('Value error, ')}", LANGUAGE_HINT
     if kind == "too_short":
         return f"'{name}' needs at least {error.get('ctx', {}).get('min_length', 1)} item(s)", _too_short_hint(loc)
     message = error["msg"].removeprefix("Value error, ")
