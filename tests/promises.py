@@ -175,8 +175,27 @@ def _exit_promises(code: int, stderr: str, content: str) -> list:
     return broken
 
 
+def record_pages(site: Path) -> list:
+    """Return the page of every record the site's data/chronology.json lists."""
+    records = json.loads((site / "data" / "chronology.json").read_bytes())["records"]
+    return [record["page"] for kind in records.values() for record in kind]
+
+
+@functools.lru_cache(maxsize=1)
+def own_pages() -> frozenset:
+    """Return the pages a site writes that are no record's (indexes, about, search, feeds...)."""
+    site = previous_site(False)
+    every = {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()}
+    return frozenset(every - set(record_pages(site)))
+
+
 def _site_promises(out: Path, writes: dict) -> list:
     broken = [f"written {n} times: {rel}" for rel, n in sorted(writes.items()) if n > 1][:1]
+    # Two pages at one path may never reach the writer (one rendering plan keyed by path): every record
+    # must have a page of its own, none of them one of the site's own pages.
+    pages = record_pages(out)
+    clashes = sorted({page for page in pages if pages.count(page) > 1 or page in own_pages()})
+    broken += [f"record page is also another page: {page}" for page in clashes[:1]]
     for path in sorted(out.rglob("*")):
         if path.suffix == ".xml":
             try:
