@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import errno
+import functools
 import json
 import os
 import shutil
@@ -27,7 +28,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from promises import RECORDS, SOURCE_TEXT, previous_site, promise_files, run_case, with_text
+from promises import RECORDS, ROOT, SOURCE_TEXT, previous_site, promise_files, run_case, with_text
 from test_fuzz_content import mutated_tree
 
 from chronicle import files as content_files
@@ -324,11 +325,46 @@ def yaml_structure(draw):
     return Case(f"test_fuzz_content mutation of {', '.join(changed) or 'nothing'}", files)
 
 
+# ---------------------------------------------------------------------- the shipped chronology (content/)
+
+@functools.lru_cache(maxsize=1)
+def shipped() -> dict:
+    """Return every file of the shipped chronology, content/, by its path there (bytes)."""
+    folder = ROOT / "content"
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@st.composite
+def shipped_changes(draw):
+    """One change of the classes above to the shipped chronology: an index id, a control character, a date."""
+    files = dict(shipped())
+    records = sorted(rel for rel in files if "/" in rel and rel.endswith((".yaml", ".md"))
+                     and not rel.startswith("sources/"))
+    rel = draw(st.sampled_from(records))
+    how = draw(st.sampled_from(["index id", "control character", "date"]))
+    if how == "index id":
+        kind, suffix = rel.split("/")[0], Path(rel).suffix
+        files[f"{kind}/index{suffix}"] = files[rel]
+        return Case(f"content/: a copy of {rel} as {kind}/index{suffix}", files, refused=True)
+    lines = files[rel].decode("utf-8").split("\n")
+    if how == "date":
+        keyed = [i for i, line in enumerate(lines) if line.startswith(("date: ", "as_of: "))] or [0]
+        value = draw(st.sampled_from(GARBAGE + FORMATS))
+    else:
+        keyed = [i for i, line in enumerate(lines) if line.startswith(("title: ", "name: ", "description: "))] or [0]
+        value = "x" + draw(st.sampled_from(CONTROLS)) + "y"
+    at = draw(st.sampled_from(keyed))
+    key = lines[at].split(":")[0]
+    lines[at] = f"{key}: {_yaml_quoted(value)}"
+    files[rel] = "\n".join(lines).encode("utf-8")
+    return Case(f"content/{rel}:{at + 1}: {key}: {value!r}", files)
+
+
 CLASSES = {
     "reserved ids": reserved_ids(), "links and names": file_system(), "dates": dates(),
     "figure values, tags": figure_values(), "control characters": control_characters(),
     "quote into chrome": quotes_into_chrome(), "chrome digits": chrome_digits(), "language": languages(),
-    "YAML structure": yaml_structure(),
+    "YAML structure": yaml_structure(), "shipped chronology": shipped_changes(),
 }
 COUNTS: dict = {name: collections.Counter() for name in CLASSES}
 FAILED: dict = {name: collections.Counter() for name in CLASSES}  # what failed, by its first words
@@ -376,11 +412,14 @@ def table(request):
 
 def _print_table(write) -> None:
     write("")
-    write(f"{'class':<22} {'cases':>6} {'exit 0':>7} {'exit 1':>7} {'failed':>7}  what failed (cases)")
+    write(f"{'class':<22} {'cases':>6} {'exit 0':>7} {'exit 1':>7} {'other':>6} {'failed':>7}  what failed (cases)")
     for name in CLASSES:
         counts = COUNTS[name]
+        if not counts["cases"]:  # not run (pytest -k)
+            continue
         what = "; ".join(f"{kind} ({n})" for kind, n in FAILED[name].most_common())
-        write(f"{name:<22} {counts['cases']:>6} {counts['exit 0']:>7} {counts['exit 1']:>7} "
+        other = counts["cases"] - counts["exit 0"] - counts["exit 1"]  # exit 3, 2, or a traceback
+        write(f"{name:<22} {counts['cases']:>6} {counts['exit 0']:>7} {counts['exit 1']:>7} {other:>6} "
               f"{counts['failed']:>7}  {what}")
     write("")
     write("first case of each failure:")
