@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from promises import RECORDS, ROOT, SOURCE_TEXT, previous_site, promise_files, run_case, with_text
 from test_fuzz_content import mutated_tree
@@ -34,7 +34,7 @@ from test_fuzz_content import mutated_tree
 from chronicle import files as content_files
 
 LONG = os.environ.get("CHRONICLE_LONG_PROMISES", "")
-EXAMPLES = (int(LONG) if LONG.isdigit() and int(LONG) > 1 else 60) if LONG else 5
+EXAMPLES = (int(LONG) if LONG.isdigit() and int(LONG) > 1 else 60) if LONG else 8
 
 
 @dataclass
@@ -366,6 +366,64 @@ CLASSES = {
     "quote into chrome": quotes_into_chrome(), "chrome digits": chrome_digits(), "language": languages(),
     "YAML structure": yaml_structure(), "shipped chronology": shipped_changes(),
 }
+
+
+def _copy(rel: str, new: str) -> Case:
+    files = promise_files()
+    files[new] = files[rel]
+    return Case(f"a copy of {rel} as {new}", files, refused=Path(new).stem == "index")
+
+
+def _index_in_shipped() -> Case:
+    files = dict(shipped())
+    files["discrepancies/index.yaml"] = files["discrepancies/kim-jong-un-spelling.yaml"]
+    return Case("content/: a copy of discrepancies/kim-jong-un-spelling.yaml as discrepancies/index.yaml", files,
+                refused=True)
+
+
+def _value(written: str, refused: bool = True, check=None) -> Case:
+    return _changed(f"figures/diu-killed.yaml: value: {written}", "figures/diu-killed.yaml", "value: 30",
+                    f"value: {written}", refused=refused, check=check)
+
+
+# The cases issue 22 reports, run first in every mode (Hypothesis's explicit examples).
+REPORTED = {
+    "reserved ids": lambda: [_copy("discrepancies/kirby-twice.yaml", "discrepancies/index.yaml"),
+                             _copy("people/john-kirby.yaml", "people/index.yaml")],
+    "links and names": lambda: [
+        Case("events/self.md -> self.md", promise_files(), {"events/self.md": "self.md"}),
+        Case("events/a.md -> b.md -> a.md", promise_files(), {"events/a.md": "b.md", "events/b.md": "a.md"}),
+        _copy("events/losses.md", "events/" + "a" * 252 + ".md")],
+    "dates": lambda: [
+        _changed("events/losses.md: date: 2024-1X", "events/losses.md", "date: 2024-12-14", "date: 2024-1X"),
+        _changed("figures/diu-killed.yaml: as_of: 1933-XX/1993", "figures/diu-killed.yaml", "as_of: 2024-12",
+                 "as_of: 1933-XX/1993"),
+        _changed("events/losses.md: date: ٢٠٢٤-١٢-١٤", "events/losses.md", "date: 2024-12-14",
+                 "date: ٢٠٢٤-١٢-١٤", refused=True),
+        _changed("figures/diu-killed.yaml: as_of: ２０２４-１２", "figures/diu-killed.yaml", "as_of: 2024-12",
+                 "as_of: ２０２４-１２", refused=True)],
+    "figure values, tags": lambda: [
+        _value(str(10 ** 100)), _value("0b11"), _value("017", check=_value_is_not(15)), _value("1:30"),
+        _value("0x1F"), _value("1_000"), _value("! 30"),
+        _changed("people/john-kirby.yaml: aliases: !!python/object/apply:os.system", "people/john-kirby.yaml",
+                 "aliases: [Kirby]", 'aliases: !!python/object/apply:os.system ["touch x"]', refused=True),
+        _changed("people/john-kirby.yaml: aliases: !custom [x]", "people/john-kirby.yaml", "aliases: [Kirby]",
+                 "aliases: !custom [x]", refused=True),
+        _changed("people/john-kirby.yaml: name: ! x", "people/john-kirby.yaml", "name: John Kirby",
+                 "name: ! x", refused=True)],
+    "control characters": lambda: [
+        _changed("U+0000 escaped in events/losses.md: title", "events/losses.md", "title: Losses near Plekhovo",
+                 'title: "Losses\\x00 near Plekhovo"'),
+        _changed("U+0001 in the summary of events/losses.md", "events/losses.md", "A summary.", "A \x01summary.")],
+    "quote into chrome": lambda: [_changed(
+        "chrome lines 1-2, quote 'Los Angeles The DIU said'", "events/losses.md", "quote: killed near Plekhovo",
+        "quote: Los Angeles The DIU said", refused=True)],
+    "chrome digits": lambda: [_changed("sources/art.yaml: lines: '１'", "sources/art.yaml", "lines: 1-2",
+                                       'lines: "１"', refused=True)],
+    "language": lambda: [_changed("chronology.yaml: language: 'en-' + 'a' * 42", "chronology.yaml", "language: en",
+                                  "language: en-" + "a" * 42, index=True)],
+    "shipped chronology": lambda: [_index_in_shipped()],
+}
 COUNTS: dict = {name: collections.Counter() for name in CLASSES}
 FAILED: dict = {name: collections.Counter() for name in CLASSES}  # what failed, by its first words
 FIRST: dict = {}  # (class, what failed) -> the first case it failed with, and how
@@ -447,5 +505,7 @@ def test_every_class_of_broken_content_keeps_the_promises(name):
         if not LONG:  # in CI the first broken promise fails the test; in the long mode every case is counted
             assert not broken, f"{case.note}: exit {code}: {broken}"
 
+    for case in reversed(REPORTED.get(name, list)()):  # example() runs them in the order applied
+        check = example(case)(check)
     check()
     assert not examples, "\n".join(examples.values())
