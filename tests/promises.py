@@ -26,6 +26,7 @@ import build
 from chronicle import pipeline, write
 from chronicle.search_index import IndexStats
 
+_BUILD = pipeline.build  # build.py calls pipeline.build: the same module's name, patched per case
 SUMMARY = re.compile(r"\d+ problems? in \d+ files?; nothing was written\.")
 
 STATEMENT = (
@@ -90,12 +91,25 @@ def tree_hashes(folder: Path) -> dict:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+MADE: list = []  # the folders of the previous sites, removed by remove_previous_sites()
+
+
+def remove_previous_sites() -> None:
+    """Remove the previous sites built (at the end of the tests using them)."""
+    for folder in MADE:
+        shutil.rmtree(folder, ignore_errors=True)
+    MADE.clear()
+    previous_site.cache_clear()
+    own_pages.cache_clear()
+
+
 @functools.lru_cache(maxsize=2)
 def previous_site(index: bool) -> Path:
     """Return a site built once from promise_files() (the site every case builds over)."""
     folder = Path(tempfile.mkdtemp(prefix="promises-previous-"))
+    MADE.append(folder)
     content = write_case(folder / "content", promise_files(), {})
-    pipeline.build(content, folder / "site", index=index)
+    _BUILD(content, folder / "site", index=index)
     return folder / "site"
 
 
@@ -145,9 +159,6 @@ def run_case(folder: Path, files: dict, links: dict, *, index: bool, monkeypatch
     elif not out.exists():
         broken.append("previous site removed after a failure")
     return code, broken
-
-
-_BUILD = pipeline.build  # build.py calls pipeline.build: the same module's name, patched per case
 
 
 def _build_without_index(*args, **kwargs):
@@ -210,4 +221,5 @@ def _site_promises(out: Path, writes: dict) -> list:
     return broken
 
 
-__all__ = ["ROOT", "RECORDS", "promise_files", "previous_site", "run_case", "with_text"]
+__all__ = ["ROOT", "RECORDS", "SOURCE_TEXT", "promise_files", "previous_site", "remove_previous_sites", "run_case",
+           "with_text"]

@@ -28,13 +28,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
-from promises import RECORDS, ROOT, SOURCE_TEXT, previous_site, promise_files, run_case, with_text
+from promises import (RECORDS, ROOT, SOURCE_TEXT, previous_site, promise_files, remove_previous_sites, run_case,
+                      with_text)
 from test_fuzz_content import mutated_tree
 
 from chronicle import files as content_files
 
 LONG = os.environ.get("CHRONICLE_LONG_PROMISES", "")
-EXAMPLES = (int(LONG) if LONG.isdigit() and int(LONG) > 1 else 60) if LONG else 8
+EXAMPLES = (int(LONG) if LONG.isdigit() and int(LONG) > 1 else 60) if LONG else 10
 
 
 @dataclass
@@ -460,6 +461,7 @@ def _kind_of(problem: str) -> str:
 @pytest.fixture(scope="module", autouse=True)
 def table(request):
     yield
+    remove_previous_sites()
     if not LONG:
         return
     reporter = request.config.pluginmanager.getplugin("terminalreporter")
@@ -481,8 +483,8 @@ def _print_table(write) -> None:
               f"{counts['failed']:>7}  {what}")
     write("")
     write("first case of each failure:")
-    for (name, kind), example in FIRST.items():
-        write(f"  {name}: {kind}: {example[:300]}")
+    for (name, kind), first in FIRST.items():
+        write(f"  {name}: {kind}: {first[:300]}")
 
 
 @pytest.mark.parametrize("name", list(CLASSES))
