@@ -3,8 +3,8 @@
 `run_case` builds a content folder in-process (build.main) over a copy of a previous site and returns
 the exit code and the list of promises it broke: exit 0 or 1 only, no exception escaping main(),
 every problem line `path:line: message` or `path: message`, a summary line last, the previous site
-byte-identical after a failure; after a success, well-formed XML and JSON everywhere and no path
-written twice.
+byte-identical after a failure and no new site's folder left beside it; after a success, well-formed XML
+and JSON everywhere, no path written twice and a page of its own for every record.
 """
 from __future__ import annotations
 
@@ -158,6 +158,8 @@ def run_case(folder: Path, files: dict, links: dict, *, index: bool, monkeypatch
         broken.append("previous site changed after a failure")
     elif not out.exists():
         broken.append("previous site removed after a failure")
+    left = sorted(p.name for p in folder.iterdir() if p.name.startswith(".site.new-"))
+    broken += [f"a new site's folder left beside the old one: {name}" for name in left[:1]]
     return code, broken
 
 
