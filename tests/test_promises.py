@@ -11,7 +11,8 @@ numbers and tags, a quote running into chrome) must exit 1.
 
 CI runs the cases the issue reports and a few derandomized examples per class. `CHRONICLE_LONG_PROMISES=1`
 (or a number of examples per class) runs many more, records every case instead of stopping at the first
-failure, and prints a table of the counts per class (cases, exit 0, exit 1, other, failures, and what failed).
+failure, and prints a table of the counts per class (cases, exit 0, exit 1, other, failures, and what failed);
+`CHRONICLE_PROMISES_LOG=FILE` lists every failed case in FILE, a line each.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from promise_cases import CLASSES, REPORTED, Case, unreadable
 from promises import remove_previous_sites, run_case
 
 LONG = os.environ.get("CHRONICLE_LONG_PROMISES", "")
+LOG = os.environ.get("CHRONICLE_PROMISES_LOG")  # a file to list every failed case in (class, case, exit, what)
 EXAMPLES = (int(LONG) if LONG.isdigit() and int(LONG) > 1 else 60) if LONG else 10
 
 
@@ -110,6 +112,9 @@ def test_every_class_of_broken_content_keeps_the_promises(name):
                 FAILED[name][kind] += 1
                 examples.setdefault(kind, f"{case.note}: {broken}")
                 FIRST.setdefault((name, kind), examples[kind])
+            if LOG:
+                with open(LOG, "a", encoding="utf-8") as log:
+                    log.write(f"{name}\t{case.note}\texit {code}\t{'; '.join(broken)}\n")
         if not LONG:  # in CI the first broken promise fails the test; in the long mode every case is counted
             assert not broken, f"{case.note}: exit {code}: {broken}"
 
