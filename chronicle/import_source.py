@@ -167,12 +167,15 @@ def _fields(article: Article, path: Path, source_id: str, capture: str, options:
     checks.append(f"date: {fields['date']}" + (_from(article.date) if article.date.value else
                                                 " (none found: on or before the capture)"))
     fields["url"], fields["archived_url"] = url, options.archived_url
-    language = article.language.value
+    stated = article.language.value
+    language = _language_tag(stated)
     fields["language"] = language or "und"
     if not language:
-        notes.append("The page does not state its language (und: undetermined).")
+        notes.append("The page does not state its language (und: undetermined)." if not stated else
+                     f"The page gives its language as {stated!r}, which is not a language tag (und: undetermined).")
     checks.append(f"language: {language}{_from(article.language)}" if language else
-                  "language: not stated in the page: give it (e.g. en, fr, ko)")
+                  f"language: {'not stated in the page' if not stated else repr(stated) + ' is not a language tag'}: "
+                  "give it (e.g. en, fr, ko)")
     fields["note"] = " ".join(notes) or None
     fields["capture"], fields["capture_sha256"] = capture, None
     fields["captured"] = today.isoformat()
@@ -184,6 +187,18 @@ def _fields(article: Article, path: Path, source_id: str, capture: str, options:
         checks.append(f"proposed page chrome, lines {spans}: look at them in {source_id}.txt and "
                       f"uncomment in {source_id}.yaml those that are not part of the article")
     return fields, checks
+
+
+def _language_tag(stated: str | None) -> str | None:
+    """Return the page's language as the BCP 47 tag the schema accepts (`en_US`, as pages often write
+    it, becomes `en-US`), or None when there is none."""
+    if not stated:
+        return None
+    tag = stated.strip().replace("_", "-")
+    try:
+        return schema.language_tag(tag)
+    except ValueError:
+        return None
 
 
 def _from(found) -> str:

@@ -42,7 +42,8 @@ def _edtf(text: str) -> str:
     return text
 
 
-def _language(text: str) -> str:
+def language_tag(text: str) -> str:
+    """Return `text` if it is a BCP 47 language tag the site can use; raise ValueError saying why not."""
     if len(text) > MAX_LANGUAGE or not (LANGUAGE_RE.fullmatch(text) or text.lower() in GRANDFATHERED):
         raise ValueError(f"{text[:60]!r} is not a language tag (BCP 47)"
                          + (f": it is longer than {MAX_LANGUAGE} characters" if len(text) > MAX_LANGUAGE else ""))
@@ -63,7 +64,7 @@ def _year_as_text(value):
 
 
 EDTF = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_edtf)]
-Language = Annotated[str, AfterValidator(_language)]
+Language = Annotated[str, AfterValidator(language_tag)]
 Count = Annotated[int, Field(ge=0, le=MAX_NUMBER)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]+$")]
 

@@ -189,3 +189,22 @@ def test_a_reserved_id_is_refused(content):
     code, printed = run(content.parent / "a.txt", content, source_id="index")
     assert (code, printed[0]) == (1, "error: --id 'index' is reserved: the site keeps sources/index.html for a page "
                                      "of its own: give another id")
+
+
+@pytest.mark.parametrize("lang, expected, note", [
+    ("en_US", "en-US", None),
+    ("english", "und", "The page does not state its language (und: undetermined)."),  # not a tag: not stated
+])
+def test_the_page_language_becomes_a_language_tag(content, lang, expected, note):
+    page = content.parent / "page.html"
+    page.write_text(f"<html lang='{lang}'><head><title>Troops at the border</title></head><body><article>"
+                    "<h1>Troops at the border</h1><p>Troops moved to the border on Monday, officials said, and the "
+                    "ministry gave no figure for the number of soldiers involved in the move.</p><p>A second "
+                    "paragraph of the article says more about the troops and where they were seen.</p>"
+                    "</article></body></html>")
+    code, printed = run(page, content, source_id="border")
+    assert code == 0, printed
+    record = yaml.safe_load((content / "sources/border.yaml").read_text())
+    assert record["language"] == expected
+    assert (note is None and "language" not in (record["note"] or "")) or note in record["note"]
+    assert problems_of(content) == []
