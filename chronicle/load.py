@@ -270,16 +270,7 @@ def _load_texts(content: Content, texts: dict) -> None:
     for source_id, entry in sorted(content.entries["sources"].items()):
         name = unicodedata.normalize("NFC", entry.record.text)
         used.add(name)
-        data = _text_data(content, entry, name, texts)
-        if data is None:
-            continue
-        path, data = data
-        digest = _sha256(data)
-        if digest != entry.record.sha256:
-            content.problems.append(_changed(entry, name, digest))
-            continue
-        text, problems = _decoded(data, display_path(path))
-        content.problems += problems
+        text = _verified_text(content, entry, name, entry.record.sha256, texts)
         if text is not None:
             content.texts[source_id] = text
             _check_chrome_lines(entry, text, content)
@@ -319,21 +310,28 @@ def _load_broken_texts(content: Content, texts: dict) -> None:
         record = entry.record
         if record.text is None:
             continue  # reported by the schema check
-        name = unicodedata.normalize("NFC", record.text)
-        data = _text_data(content, entry, name, texts)
-        if data is None:
-            continue
-        path, data = data
-        digest = _sha256(data)
-        if record.sha256 is None:
-            _give_hash(content, entry, name, digest)
-        elif record.sha256 != digest:
-            content.problems.append(_changed(entry, name, digest))
-            continue
-        text, problems = _decoded(data, display_path(path))
-        content.problems += problems
+        text = _verified_text(content, entry, unicodedata.normalize("NFC", record.text), record.sha256, texts)
         if text is not None:
             content.readable_texts[source_id] = text
+
+
+def _verified_text(content: Content, entry: Entry, name: str, recorded: str | None, texts: dict) -> str | None:
+    """Return the decoded text file `name` a source names, if it is there, readable and its SHA-256 is
+    `recorded`; else None, the problem reported. With no hash recorded (a source that failed its schema
+    check), the text is returned and the schema check's problem given the hash to record."""
+    data = _text_data(content, entry, name, texts)
+    if data is None:
+        return None
+    path, data = data
+    digest = _sha256(data)
+    if recorded is None:
+        _give_hash(content, entry, name, digest)
+    elif recorded != digest:
+        content.problems.append(_changed(entry, name, digest))
+        return None
+    text, problems = _decoded(data, display_path(path))
+    content.problems += problems
+    return text
 
 
 def _give_hash(content: Content, entry: Entry, name: str, digest: str) -> None:
